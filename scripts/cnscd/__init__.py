@@ -1,0 +1,3 @@
+"""Tổ Công nghệ số cộng đồng: data package, checks, site and submissions."""
+
+__version__ = "0.1.0"

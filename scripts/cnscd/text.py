@@ -1,0 +1,77 @@
+"""Text hygiene shared by loading, checks, search and rendering.
+
+Every string from data or a submission passes through `clean` on the way in, so the rest of the
+code can assume NFC, trimmed text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_HTML = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>|&[a-zA-Z]+;|&#\d+;|javascript:", re.IGNORECASE)
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_SPACES = re.compile(r"[ \u00a0]+")
+
+
+def nfc(value: str) -> str:
+    return unicodedata.normalize("NFC", value)
+
+
+def clean(value: str | None) -> str:
+    """NFC, trimmed, inner runs of spaces collapsed: the one normal form of stored text."""
+    if value is None:
+        return ""
+    return _SPACES.sub(" ", nfc(value)).strip()
+
+
+def is_nfc(value: str) -> bool:
+    return unicodedata.is_normalized("NFC", value)
+
+
+def has_control(value: str) -> bool:
+    """Control and bidi-override characters hide text from reviewers, so they never enter data."""
+    return bool(_CONTROL.search(value))
+
+
+def has_html(value: str) -> bool:
+    return bool(_HTML.search(value))
+
+
+def starts_formula(value: str) -> bool:
+    return value.startswith(FORMULA_PREFIXES)
+
+
+def csv_safe(value: str) -> str:
+    """Prefix a cell that a spreadsheet would run as a formula (OWASP CSV injection advice)."""
+    return "'" + value if value and starts_formula(value) else value
+
+
+def fold(value: str) -> str:
+    """Lower case without diacritics, đ as d: how people type on a phone without a Vietnamese keyboard."""
+    decomposed = unicodedata.normalize("NFD", value.lower().replace("đ", "d").replace("Đ", "d"))
+    stripped = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+    return _SPACES.sub(" ", stripped).strip()
+
+
+def slugify(value: str) -> str:
+    """URL slug that keeps đ as d (`doi-da-nang`, never `oi-a-nang`)."""
+    return re.sub(r"[^a-z0-9]+", "-", fold(value)).strip("-")
+
+
+# Old-style (hoà) and new-style (hòa) tone placement are both correct Vietnamese; the same name
+# spelt both ways in one commune is usually a typing accident, so checks warn about it.
+_OLD_TONE = {
+    "oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
+    "oè": "òe", "oé": "óe", "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe",
+    "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy",
+}
+
+
+def tone_key(value: str) -> str:
+    """Key that is equal for spellings differing only in tone-mark placement or case."""
+    key = nfc(value).lower()
+    for old, new in _OLD_TONE.items():
+        key = key.replace(old, new)
+    return key
