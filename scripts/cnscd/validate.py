@@ -74,7 +74,8 @@ def check_frictionless(dataset: Dataset) -> list[Finding]:
             vi = _FRICTIONLESS_VI.get(kind, "Lỗi cấu trúc bảng")
             note = getattr(error, "note", "") or ""
             found.append(Finding(relpath, row, getattr(error, "field_name", None), kind,
-                                 f"{vi}: {note}" if note else vi, error.message))
+                                 f"{vi}: {note}" if note else vi,
+                                 f"{error.title}: {note}" if note else error.message))
     return found
 
 
