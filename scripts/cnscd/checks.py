@@ -77,9 +77,9 @@ class Context:
             if row["unit_scheme"] != Scheme.CURRENT or row["province_code"] != province_code:
                 continue
             start, end = parse_date(row["valid_from"]), parse_date(row["valid_to"])
-            if start and start <= day and (end is None or day <= end):
-                if best is None or row["valid_from"] > best["valid_from"]:
-                    best = row
+            in_force = start is not None and start <= day and (end is None or day <= end)
+            if in_force and (best is None or row["valid_from"] > best["valid_from"]):
+                best = row
         return best
 
 
@@ -415,7 +415,8 @@ def check_spelling_variants(ctx: Context) -> Iterator[Finding]:
         first = seen.setdefault(key, village)
         if first is not village and first["name"] != village["name"]:
             yield finding(village, "name", "spelling-variant",
-                          f"Tên \"{village['name']}\" và \"{first['name']}\" (dòng {first.line}) chỉ khác cách bỏ dấu; thống nhất một cách viết",
+                          f"Tên \"{village['name']}\" và \"{first['name']}\" (dòng {first.line}) chỉ khác cách bỏ dấu; "
+                          "thống nhất một cách viết",
                           f"\"{village['name']}\" and \"{first['name']}\" (row {first.line}) differ only in tone-mark placement",
                           Severity.WARNING)
 

@@ -68,7 +68,7 @@ def read_csv(path: Path, relpath: str) -> tuple[list[str], list[Row], int]:
             for records, values in enumerate(reader, start=1):
                 if not any(v.strip() for v in values):
                     continue
-                raw = dict(zip(names, values))
+                raw = dict(zip(names, values, strict=False))  # short rows: frictionless reports them
                 data = {name: clean(value) for name, value in raw.items()}
                 rows.append(Row(relpath, records + 1, data, raw if raw != data else None))
             return names, rows, records

@@ -98,7 +98,7 @@ class _Builder:
             role = "leader" if index == 0 else "deputy" if index == 1 else "member"
             position = self.rng.choice(POSITIONS_LEADER if role == "leader" else
                                        POSITIONS_DEPUTY if role == "deputy" else POSITIONS_MEMBER)
-            consent = role != "member" and self.rng.random() < 0.8 or self.rng.random() < 0.15
+            consent = (role != "member" and self.rng.random() < 0.8) or self.rng.random() < 0.15
             phone = consent_on = ""
             if consent:
                 self.phones += 1
@@ -129,7 +129,7 @@ class _Builder:
             period = periods.previous(period)
             wanted.append(period)
         for period in wanted:
-            start, end = periods.parse(period)  # type: ignore[misc]
+            start, _ = periods.parse(period)  # type: ignore[misc]
             if start < established:
                 continue
             luck = self.rng.random()
@@ -283,9 +283,9 @@ def write(root: Path, builder: _Builder, policies: list[tuple] | None = None) ->
         schema = schemas[table]
         write_text_atomic(path, render(rows, package.field_names(schema), schema.get("primaryKey", [])))
 
-    emit(root / "indicators.csv", "indicators", [dict(zip(package.field_names(schemas["indicators"]), row))
+    emit(root / "indicators.csv", "indicators", [dict(zip(package.field_names(schemas["indicators"]), row, strict=True))
                                                  for row in INDICATORS])
-    emit(root / "policies.csv", "policies", [dict(zip(package.field_names(schemas["policies"]), map(str, row)))
+    emit(root / "policies.csv", "policies", [dict(zip(package.field_names(schemas["policies"]), map(str, row), strict=True))
                                              for row in (policies if policies is not None else SAMPLE_POLICIES)])
     for province, tables in builder.rows.items():
         slug = builder.units.provinces[province]["slug"]

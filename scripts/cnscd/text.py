@@ -10,7 +10,7 @@ import re
 import unicodedata
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
-_HTML = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>|&[a-zA-Z]+;|&#\d+;|javascript:", re.IGNORECASE)
+_HTML = re.compile(r"<[/!]?[a-zA-Z][^<>]*>|&[a-zA-Z]+;|&#x?[0-9a-f]+;|javascript:", re.IGNORECASE)
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _SPACES = re.compile(r"[ \u00a0]+")
 
