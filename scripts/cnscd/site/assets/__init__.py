@@ -1,0 +1,1 @@
+"""CSS and JavaScript copied into every built site (package data)."""

@@ -1,0 +1,251 @@
+"""`cnscd build`: load → check → derive → render pages into a build folder → run the site engine there.
+
+The engine only ever sees a docs folder and a config file, so MkDocs can be swapped for Zensical
+(which reads the same mkdocs.yml) without touching the renderer. Nothing generated lands in docs/.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from ..checks import Context
+from ..derive import Derived, derive
+from ..load import load
+from ..model import Finding, errors
+from ..validate import validate_dataset
+from . import downloads, guides, posters, render, search
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+ASSETS = "assets/cnscd"
+
+
+class BuildRefused(Exception):
+    """The data or the guides have errors: nothing is built, the findings say where."""
+
+    def __init__(self, findings: list[Finding]):
+        super().__init__(f"{len(findings)} lỗi / errors")
+        self.findings = findings
+
+
+@dataclass
+class BuildReport:
+    site_dir: Path
+    pages: int = 0
+    communes: int = 0
+    provinces: int = 0
+    redirects: int = 0
+    guides: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------- the engine's config
+
+class _Tagged:
+    """A YAML tag we do not interpret (`!!python/name:…`), passed through to the engine unchanged."""
+
+    def __init__(self, tag: str, value: str):
+        self.tag, self.value = tag, value
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+_Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: _Tagged(
+    "tag:yaml.org,2002:python/" + suffix, loader.construct_scalar(node) if isinstance(node, yaml.ScalarNode) else ""))
+_Dumper.add_representer(_Tagged, lambda dumper, data: dumper.represent_scalar(data.tag, data.value))
+
+
+def read_config(path: Path) -> dict:
+    with open(path, encoding="utf-8") as handle:
+        return yaml.load(handle, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass that only passes tags through
+
+
+def prune_nav(nav: list, docs_dir: Path) -> list:
+    """Keep nav entries whose page exists (a colleague's page may not be there yet)."""
+    kept = []
+    for item in nav:
+        if isinstance(item, dict):
+            (title, target), = item.items()
+            if isinstance(target, list):
+                inner = prune_nav(target, docs_dir)
+                if inner:
+                    kept.append({title: inner})
+            elif "://" in str(target) or (docs_dir / str(target)).is_file():
+                kept.append(item)
+        elif isinstance(item, str) and (docs_dir / item).is_file():
+            kept.append(item)
+    return kept
+
+
+def engine_config(base: dict, docs_dir: Path, site_dir: Path, config_dir: Path) -> dict:
+    config = dict(base)
+    config["docs_dir"] = str(docs_dir)
+    config["site_dir"] = str(site_dir)
+    if "nav" in config:
+        config["nav"] = prune_nav(config["nav"], docs_dir)
+    # Paths in the config (theme.custom_dir, hooks) stay relative to the original file.
+    theme = config.get("theme")
+    if isinstance(theme, dict) and theme.get("custom_dir"):
+        theme["custom_dir"] = str(config_dir / theme["custom_dir"])
+    return config
+
+
+def run_engine(config_file: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--clean", "--quiet", "-f", str(config_file)],
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"mkdocs build failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+
+
+# ---------------------------------------------------------------- pages
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def _copy_assets(target: Path) -> None:
+    folder = resources.files("cnscd.site") / "assets"
+    target.mkdir(parents=True, exist_ok=True)
+    for name in ("site.css", "find.js"):
+        (target / name).write_text((folder / name).read_text(encoding="utf-8"), encoding="utf-8")
+
+
+HOME_MARKER = "<!-- cnscd:home -->"
+
+
+def write_home(docs: Path, derived: Derived, total_communes: int) -> None:
+    """The hand-written home text with the national figures and search box put in at the marker."""
+    source = docs / "index.md"
+    text = source.read_text(encoding="utf-8") if source.is_file() else "# Tổ Công nghệ số cộng đồng\n"
+    block = "\n" + render.html_block(render.render_home(derived, total_communes)) + "\n"
+    text = text.replace(HOME_MARKER, block) if HOME_MARKER in text else text.rstrip() + "\n\n" + block
+    _write(source, text)
+
+
+def write_data_pages(docs: Path, derived: Derived, ctx: Context, base_url: str) -> tuple[int, int, int]:
+    """Province and commune pages, their downloads and QR codes, and old-commune redirects."""
+    units = ctx.units
+    provinces = communes = 0
+    targets: dict[str, list[tuple[str, str]]] = {}
+    for province in derived.provinces:
+        folder = docs / render.province_path(province)
+        title = f"Tổ Công nghệ số cộng đồng {province.name}"
+        _write(folder / "index.md", render.page(
+            {"title": title, "description": f"Các tổ công nghệ số cộng đồng ở {province.name}: độ phủ, báo cáo, quy định.",
+             "hide": ["navigation", "toc"]},
+            render.render_province(derived, province)))
+        downloads.write_pair(folder, f"to-cnscd-{province.code}", list(downloads.province_rows(province)),
+                             {"province": province.name, "today": derived.today.isoformat()})
+        provinces += 1
+        for commune in province.communes:
+            path = render.commune_path(province, commune)
+            url = base_url + path
+            folder = docs / path
+            _write(folder / "index.md", render.page(
+                {"title": f"Tổ CNSCĐ {commune.name}, {province.name}",
+                 "description": f"Ai giúp người dân dùng dịch vụ số ở {commune.name}: tổ trưởng, số điện thoại, nhóm Zalo.",
+                 # Thousands of commune pages stay out of Material's search index and out of the nav.
+                 "search": {"exclude": True}, "hide": ["navigation", "toc"]},
+                render.render_commune(derived, province, commune, url)))
+            downloads.write_pair(folder, f"to-cnscd-{commune.code}", list(downloads.commune_rows(province, commune)),
+                                 {"province": province.name, "commune": commune.name, "today": derived.today.isoformat()})
+            posters.write_qr(url, folder / "qr.svg")
+            communes += 1
+            for old_code, _label in commune.old_communes:
+                targets.setdefault(old_code, []).append((path, commune.name))
+    for old_code, found in targets.items():
+        label = units.legacy_communes.get(old_code, {}).get("name", old_code)
+        _write(docs / render.redirect_path(old_code) / "index.html",
+               render.render_redirect(label, [("../../" + path, name) for path, name in found]))
+    labels = {code: label for commune in derived.communes() for code, label in commune.old_communes}
+    _write(docs / ASSETS / "tim-kiem.json", search.index_json(search.entries(derived, units.communes, labels)))
+    return provinces, communes, len(targets)
+
+
+def write_guides(docs: Path, items: list[guides.Guide]) -> None:
+    for guide in items:
+        _write(docs / "huong-dan" / f"{guide.slug}.md", render.page(
+            {"title": str(guide.meta["title"]), "description": f"{guide.meta['platform']} — {guide.meta['audience']}"},
+            render.render_guide(guide, guides.folded_words(guide))))
+    if not (docs / "huong-dan" / "index.md").exists():
+        _write(docs / "huong-dan" / "index.md", render.page({"title": "Hướng dẫn"}, render.render_guides_index(items)))
+
+
+def find_config(data_dir: Path) -> Path:
+    """mkdocs.yml beside the data folder, else in the working folder, else in this checkout."""
+    for folder in (data_dir.resolve().parent, Path.cwd(), REPO_ROOT):
+        if (folder / "mkdocs.yml").is_file():
+            return folder / "mkdocs.yml"
+    raise FileNotFoundError("mkdocs.yml")
+
+
+def build_site(data_dir: Path, site_dir: Path, today: dt.date | None = None, base_url: str | None = None,
+               config_path: Path | None = None, keep_build_dir: Path | None = None) -> BuildReport:
+    """Build the whole site into site_dir; raises BuildRefused when data or guides have errors."""
+    today = today or dt.date.today()
+    data_dir, site_dir = Path(data_dir), Path(site_dir).resolve()
+    config_path = Path(config_path) if config_path else find_config(data_dir)
+    base = read_config(config_path)
+    docs_source = config_path.parent / base.get("docs_dir", "docs")
+    base_url = (base_url or base.get("site_url") or "/").rstrip("/") + "/"
+    report = BuildReport(site_dir)
+    clock = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        report.seconds[stage] = round(now - clock, 3)
+        clock = now
+
+    dataset = load(data_dir)
+    problems = errors(validate_dataset(dataset, today))
+    guide_list = guides.load_guides(docs_source)
+    problems += [finding for guide in guide_list for finding in guide.findings]
+    if problems:
+        raise BuildRefused(problems)
+    lap("check")
+    ctx = Context(dataset, today)
+    derived = derive(ctx)
+    lap("derive")
+
+    work = Path(tempfile.mkdtemp(prefix="cnscd-build-")) if keep_build_dir is None else Path(keep_build_dir)
+    try:
+        docs = work / "docs"
+        if docs.exists():
+            shutil.rmtree(docs)
+        shutil.copytree(docs_source, docs)
+        write_home(docs, derived, len(ctx.units.communes))
+        write_guides(docs, guide_list)
+        report.provinces, report.communes, report.redirects = write_data_pages(docs, derived, ctx, base_url)
+        report.guides = len(guide_list)
+        downloads.write_pair(docs / "du-lieu", "to-cnscd-ca-nuoc", list(downloads.national_rows(derived)),
+                             {"today": today.isoformat()})
+        downloads.publish_package(data_dir, docs / "du-lieu")
+        _copy_assets(docs / ASSETS)
+        report.pages = sum(1 for _ in docs.rglob("*.md"))
+        lap("render")
+        config_file = work / "mkdocs.yml"
+        config_file.write_text(yaml.dump(engine_config(base, docs, site_dir, config_path.parent), Dumper=_Dumper,
+                                         allow_unicode=True, sort_keys=False), encoding="utf-8")
+        run_engine(config_file)
+        lap("engine")
+    finally:
+        if keep_build_dir is None:
+            shutil.rmtree(work, ignore_errors=True)
+    return report

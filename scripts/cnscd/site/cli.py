@@ -1,0 +1,33 @@
+"""The `cnscd build` verb, registered by the core CLI."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from ..cli import EXIT_INVALID, EXIT_OK, print_findings
+    from .build import BuildRefused, build_site
+
+    try:
+        report = build_site(args.data, args.site_dir, today=args.today, base_url=args.base_url, config_path=args.config)
+    except BuildRefused as refused:
+        print("Không dựng trang vì dữ liệu có lỗi / not building: the data has errors", file=sys.stderr)
+        print_findings(refused.findings, "text", args.data)
+        return EXIT_INVALID
+    print(f"Đã dựng {report.pages} trang ({report.provinces} tỉnh, {report.communes} xã, {report.redirects} địa chỉ xã cũ, "
+          f"{report.guides} hướng dẫn) vào {report.site_dir} / built {report.pages} pages; "
+          + ", ".join(f"{stage} {seconds:.1f}s" for stage, seconds in report.seconds.items()))
+    return EXIT_OK
+
+
+def register(sub, add) -> None:
+    from ..cli import _date
+
+    p = add("build", cmd_build, "Dựng trang web công khai / build the transparency site")
+    p.add_argument("--site-dir", type=Path, default=Path("site"), help="thư mục đầu ra / output folder")
+    p.add_argument("--today", type=_date, default=None, help="YYYY-MM-DD (mặc định hôm nay / default today)")
+    p.add_argument("--base-url", default=None, help="địa chỉ gốc của trang cho mã QR / site address for QR codes")
+    p.add_argument("--config", type=Path, default=None, help="mkdocs.yml")

@@ -1,0 +1,131 @@
+"""Trainers' guides (docs/huong-dan/*.md): front matter checked, Markdown rendered and sanitised with nh3.
+
+A guide is written by a trainer, not by the maintainers, so its Markdown is turned into HTML here and
+cleaned before any engine sees it: raw <script>, event handlers and javascript: links cannot pass.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import markdown
+import nh3
+import yaml
+
+from ..model import PILLAR_VI, Finding, Pillar
+from ..text import fold, slugify
+
+REQUIRED = ("title", "platform", "pillar", "audience", "author", "reviewed_on")
+_FRONT = re.compile(r"^---\s*\n(.*?)\n---\s*\n", re.DOTALL)
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_TAGS = set(nh3.ALLOWED_TAGS) - {"map", "area", "center", "font"}
+_ATTRIBUTES = {**{tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items() if tag in _TAGS},
+               **{h: {"id"} for h in _HEADINGS}}
+
+
+def heading_slug(value: str, separator: str = "-") -> str:
+    """Heading anchors as people type them: đ kept as d (`doi-da-nang`), no diacritics."""
+    return slugify(value).replace("-", separator)
+
+
+@dataclass
+class Guide:
+    source: str  # path relative to docs/, e.g. huong-dan/cai-dat-vneid.md
+    meta: dict
+    body_html: str = ""
+    text: str = ""
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def slug(self) -> str:
+        return Path(self.source).stem
+
+    @property
+    def pillar_vi(self) -> str:
+        return PILLAR_VI.get(self.meta.get("pillar"), str(self.meta.get("pillar", "")))
+
+
+def _error(source: str, name: str | None, code: str, vi: str, en: str) -> Finding:
+    return Finding(source, None, name, code, vi, en)
+
+
+def check_front_matter(source: str, meta: object) -> list[Finding]:
+    """Each field present and well-formed; every problem names the file and the field."""
+    if not isinstance(meta, dict):
+        return [_error(source, None, "guide-front-matter", "Thiếu phần khai báo đầu tệp (--- ... ---)",
+                       "Missing front matter block (--- ... ---)")]
+    found = []
+    for name in REQUIRED:
+        value = meta.get(name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            found.append(_error(source, name, "guide-field-missing", f"Thiếu trường bắt buộc “{name}”",
+                                f"Required field “{name}” is missing"))
+    for name in ("title", "platform", "audience", "author"):
+        value = meta.get(name)
+        if value is not None and not isinstance(value, str):
+            found.append(_error(source, name, "guide-field-type", f"Trường “{name}” phải là chữ",
+                                f"Field “{name}” must be text"))
+    pillar = meta.get("pillar")
+    if pillar is not None and pillar not in {p.value for p in Pillar}:
+        allowed = ", ".join(p.value for p in Pillar)
+        found.append(_error(source, "pillar", "guide-pillar", f"Trụ cột “{pillar}” không hợp lệ; chọn một trong: {allowed}",
+                            f"Pillar “{pillar}” is not valid; use one of: {allowed}"))
+    reviewed = meta.get("reviewed_on")
+    if reviewed is not None and not isinstance(reviewed, dt.date):
+        try:
+            dt.date.fromisoformat(str(reviewed))
+        except ValueError:
+            found.append(_error(source, "reviewed_on", "guide-date", f"Ngày rà soát “{reviewed}” phải có dạng YYYY-MM-DD",
+                                f"Review date “{reviewed}” must be YYYY-MM-DD"))
+    return found
+
+
+def sanitise(html: str) -> str:
+    return nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes={"http", "https", "mailto", "tel"},
+                     link_rel="noopener noreferrer nofollow")
+
+
+def render_markdown(text: str) -> str:
+    converter = markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists", "toc"],
+                                  extension_configs={"toc": {"slugify": heading_slug}})
+    return sanitise(converter.convert(text))
+
+
+def load_guide(docs_dir: Path, path: Path) -> Guide:
+    relpath = path.relative_to(docs_dir).as_posix()
+    source = f"{docs_dir.name}/{relpath}"
+    text = path.read_text(encoding="utf-8")
+    match = _FRONT.match(text)
+    meta: object = None
+    body = text
+    if match:
+        body = text[match.end():]
+        try:
+            meta = yaml.safe_load(match.group(1))
+        except yaml.YAMLError as exc:
+            return Guide(relpath, {}, findings=[
+                _error(source, None, "guide-front-matter", f"Phần khai báo đầu tệp không phải YAML hợp lệ: {exc}",
+                       f"Front matter is not valid YAML: {exc}")])
+    guide = Guide(relpath, meta if isinstance(meta, dict) else {},
+                  findings=check_front_matter(source, meta))
+    if not guide.findings:
+        guide.body_html = render_markdown(body)
+        guide.text = body
+    return guide
+
+
+def load_guides(docs_dir: Path) -> list[Guide]:
+    folder = docs_dir / "huong-dan"
+    if not folder.is_dir():
+        return []
+    return [load_guide(docs_dir, path) for path in sorted(folder.glob("*.md")) if path.name != "index.md"]
+
+
+def folded_words(guide: Guide) -> str:
+    """The guide's words without diacritics, indexed so site search finds `huong dan` for `hướng dẫn`."""
+    words = " ".join(str(guide.meta.get(name, "")) for name in ("title", "platform", "audience")) + " " + guide.text
+    words = re.sub(r"[^\w\s]", " ", fold(words))
+    return " ".join(dict.fromkeys(words.split()))

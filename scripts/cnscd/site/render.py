@@ -1,0 +1,117 @@
+"""Data → HTML fragments, from Jinja2 templates with autoescape on.
+
+Generated pages are Markdown files that hold only one block of template-made HTML (plus YAML front
+matter written by a YAML dumper), so no data ever reaches Markdown syntax and any engine that reads
+Markdown with raw HTML (MkDocs, Zensical) renders them the same.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import jinja2
+import markupsafe
+import yaml
+
+from .. import periods
+from ..derive import REPORT_STATUS_VI, CommuneFacts, Derived, ProvinceFacts, percent
+from ..model import PILLAR_VI, ROLE_VI, VILLAGE_KIND_VI, Pillar
+from ..phones import display_phone, tel_href
+from ..text import fold, slugify
+from .guides import Guide
+
+CADENCE_VI = {"monthly": "Hằng tháng", "quarterly": "Hằng quý"}
+MODE_VI = {"in_person": "Trực tiếp", "online": "Trực tuyến"}
+STATUS_VI = {"dissolved": "đã giải thể", "merged": "đã sáp nhập", "active": "đang hoạt động"}
+
+
+def date_vi(value: str | dt.date | None) -> str:
+    """19/07/2025, as dates are written in Vietnamese documents."""
+    if not value:
+        return ""
+    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+    return day.strftime("%d/%m/%Y")
+
+
+def number_vi(value: int) -> str:
+    """3.321: Vietnamese groups thousands with a dot."""
+    return f"{value:,}".replace(",", ".")
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.PackageLoader("cnscd.site", "templates"), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(phone=display_phone, tel=tel_href, date_vi=date_vi, period_vi=periods.label_vi,
+                       percent=percent, number=number_vi)
+    env.globals.update(ROLE_VI=ROLE_VI, KIND_VI=VILLAGE_KIND_VI, PILLAR_VI=PILLAR_VI, CADENCE_VI=CADENCE_VI,
+                       MODE_VI=MODE_VI, REPORT_VI=REPORT_STATUS_VI, STATUS_VI=STATUS_VI)
+    return env
+
+
+ENV = _environment()
+_BLANK_LINES = re.compile(r"\n\s*\n+")
+
+
+def html_block(html: str) -> str:
+    """One raw-HTML block: Markdown ends a raw block at a blank line, so there are none inside."""
+    return _BLANK_LINES.sub("\n", html.strip())
+
+
+def page(front_matter: dict, html: str) -> str:
+    """A Markdown page made of front matter and a single HTML block."""
+    head = yaml.safe_dump(front_matter, allow_unicode=True, sort_keys=False, width=1000)
+    return f"---\n{head}---\n\n{html_block(html)}\n"
+
+
+def province_path(province: ProvinceFacts) -> str:
+    return f"{province.code}-{province.slug}/"
+
+
+def commune_path(province: ProvinceFacts, commune: CommuneFacts) -> str:
+    """Stable address: both codes stay, the slugs only help people read it."""
+    return f"{province_path(province)}{commune.code}-{commune.slug}/"
+
+
+def redirect_path(old_code: str) -> str:
+    return f"xa-cu/{old_code}/"
+
+
+def render_home(derived: Derived, total_communes: int) -> str:
+    return ENV.get_template("home.html").render(d=derived, tally=derived.tally, total_communes=total_communes,
+                                                province_path=province_path)
+
+
+def render_province(derived: Derived, province: ProvinceFacts) -> str:
+    return ENV.get_template("province.html").render(p=province, tally=province.tally, root="../",
+                                                    today=derived.today)
+
+
+def render_commune(derived: Derived, province: ProvinceFacts, commune: CommuneFacts, page_url: str) -> str:
+    return ENV.get_template("commune.html").render(p=province, c=commune, tally=commune.tally, root="../../",
+                                                   page_url=page_url, today=derived.today)
+
+
+def render_redirect(old_name: str, targets: list[tuple[str, str]]) -> str:
+    """A plain HTML page for an old commune's address: meta refresh when it went to one new commune."""
+    return ENV.get_template("redirect.html").render(old_name=old_name, targets=targets)
+
+
+ENV.filters["slug"] = slugify
+
+
+def render_guide(guide: Guide, folded: str) -> str:
+    # body_html was sanitised by nh3 in guides.py; Markup only stops Jinja escaping it a second time.
+    return ENV.get_template("guide.html").render(g=guide, body=markupsafe.Markup(guide.body_html),  # noqa: S704
+                                                 folded=folded)
+
+
+def render_guides_index(guides: list[Guide]) -> str:
+    by_pillar: dict[str, list[Guide]] = {}
+    by_platform: dict[str, list[Guide]] = {}
+    for guide in sorted(guides, key=lambda g: fold(str(g.meta["title"]))):
+        by_pillar.setdefault(guide.meta["pillar"], []).append(guide)
+        by_platform.setdefault(str(guide.meta["platform"]), []).append(guide)
+    pillars = [(p.value, by_pillar[p.value]) for p in Pillar if p.value in by_pillar]
+    platforms = sorted(by_platform.items(), key=lambda item: fold(item[0]))
+    return ENV.get_template("guides_index.html").render(by_pillar=pillars, by_platform=platforms)
