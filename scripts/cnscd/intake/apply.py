@@ -108,7 +108,7 @@ def plan(data_dir: Path, dataset: Dataset, change: Change, today: dt.date, prefi
                 # Errors elsewhere count only if the change caused them (main may carry old ones).
                 before = {(f.file, f.code, f.field, f.message_en) for f in validate(data_dir, today)}
                 outcome.findings += [f for f in unplaced if (f.file, f.code, f.field, f.message_en) not in before]
-    outcome.files = {f"{prefix}/{relpath}": text for relpath, text in texts.items()}
+    outcome.files = {f"{prefix}/{relpath}" if prefix else relpath: text for relpath, text in texts.items()}
     outcome.files.update(change.files)
     if not outcome.valid:
         outcome.files = {}

@@ -51,7 +51,7 @@ def parse_members(text: str, first_line: int | None, consent: bool) -> list[Memb
         cells = split_member_line(raw)
         if cells and clean(cells[0]).casefold() in ("họ tên", "họ và tên", "ho ten"):
             continue  # a pasted header row
-        name, role, position, phone = (cells + ["", "", "", ""])[:4]
+        name, role, position, phone = [*cells, "", "", "", ""][:4]
         if not phone and normalise_phone(position):
             position, phone = "", position  # `Name; role; phone`
         notes = "; ".join(c for c in cells[4:] if c)
