@@ -246,3 +246,10 @@ def test_whitespace_is_a_warning_that_fmt_fixes(data_copy: Path) -> None:
     found = validate(data_copy, TODAY, schema=False)
     assert [(f.row, f.field, f.code, f.severity) for f in found] == [(row, "position", "text-whitespace",
                                                                       Severity.WARNING)]
+
+
+def test_spaced_phone_is_a_warning_that_fmt_fixes(data_copy: Path) -> None:
+    row = edit(data_copy, MEMBERS, "member_id", "M04-000017", phone="0900 000.007")
+    found = validate(data_copy, TODAY, schema=False)
+    assert [(f.row, f.field, f.code, f.severity, f.message_vi) for f in found] == [
+        (row, "phone", "phone-format", Severity.WARNING, "Số điện thoại nên ghi liền dạng 0900000007; chạy `cnscd fmt` để sửa")]

@@ -202,10 +202,15 @@ def check_phones(ctx: Context) -> Iterator[Finding]:
             yield finding(member, "phone_consent_on", "consent-date-missing",
                           "Thiếu ngày người đó đồng ý công khai số điện thoại",
                           "The date consent was given is missing")
-        if phone and normalise_phone(phone) != phone:
+        stored = normalise_phone(phone) if phone else ""
+        if stored is None:
             yield finding(member, "phone", "phone-invalid",
                           f"Số điện thoại không hợp lệ: {phone}",
                           f"Not a valid Vietnamese phone number: {phone}")
+        elif stored != phone:
+            yield finding(member, "phone", "phone-format",
+                          f"Số điện thoại nên ghi liền dạng {stored}; chạy `cnscd fmt` để sửa",
+                          f"Write the number as {stored}; run `cnscd fmt` to fix it", Severity.WARNING)
 
 
 # ---------------------------------------------------------------- dates
