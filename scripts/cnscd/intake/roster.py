@@ -231,6 +231,8 @@ def roster_change(change: Change, dataset: Dataset, units: Units, today: dt.date
                    "joined_on": joined, "left_on": "", "notes": ""}
             added += 1
         same_phone = row.get("phone") == phone and row.get("phone_consent") == "true"
+        if match is not None and name.casefold() == fold(name):
+            name = match["full_name"]  # typed without marks: keep the stored spelling
         row.update({"full_name": name, "role": str(role), "position": clean(item.position)})
         if item.notes:
             row["notes"] = clean(item.notes)

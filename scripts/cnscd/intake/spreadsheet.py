@@ -42,7 +42,7 @@ class Sheet:
     imported: list[str] = field(default_factory=list)  # one line per accepted row, for the report
 
 
-def _column_of(text: str) -> str | None:
+def column_of(text: str) -> str | None:
     key = fold(clean(text)).replace("\n", " ")
     if not key:
         return None
@@ -96,7 +96,7 @@ def parse_grid(grid: list[list[str]], source: str) -> Sheet:
     for index, row in enumerate(grid):
         found: dict[str, int] = {}
         for position, text in enumerate(row):
-            column = _column_of(text)
+            column = column_of(text)
             if column and column not in found:
                 found[column] = position
         if "full_name" in found and "role" in found:
@@ -123,7 +123,7 @@ def parse_grid(grid: list[list[str]], source: str) -> Sheet:
             continue
         if name and name == previous_name and not get("number"):
             continue  # a vertically merged cell repeated under its row
-        if _column_of(name) == "full_name":
+        if column_of(name) == "full_name":
             continue  # the header repeated on a new page
         if not name and not role_text:
             continue  # footer, signature or sub-heading rows

@@ -16,7 +16,7 @@ from ..units import Units
 from .body import ParsedBody
 from .change import Change
 from .forms import Form
-from .roster import MemberInput, roster_change
+from .roster import MemberInput, parse_role, roster_change
 
 CONSENT_FIELD = "phone_consent"
 GUIDES_DIR = "docs/huong-dan"
@@ -43,15 +43,33 @@ def split_member_line(line: str) -> list[str]:
 
 
 def parse_members(text: str, first_line: int | None, consent: bool) -> list[MemberInput]:
+    """One member per line; a pasted table with a header row is read by its column names."""
+    from .spreadsheet import column_of
+
     members = []
+    columns: dict[str, int] = {}
     for offset, raw in enumerate(text.split("\n")):
         line = (first_line + offset) if first_line else None
         if not raw.strip() or _TABLE_RULE.match(raw.strip()):
             continue
+        cells = [c.strip() for c in (raw.strip().strip("|").split("|") if "|" in raw else
+                                     raw.split("\t") if "\t" in raw else split_member_line(raw))]
+        header = {column_of(c): i for i, c in reversed(list(enumerate(cells))) if column_of(c)}
+        if "full_name" in header and "role" in header:
+            columns = header
+            continue
+        if columns:
+            def get(name: str, cells: list[str] = cells, columns: dict[str, int] = columns) -> str:
+                at = columns.get(name)
+                return cells[at] if at is not None and at < len(cells) else ""
+
+            members.append(MemberInput(get("full_name"), get("role"), get("position"), get("phone"), line, consent,
+                                       get("notes")))
+            continue
         cells = split_member_line(raw)
-        if cells and clean(cells[0]).casefold() in ("họ tên", "họ và tên", "ho ten"):
-            continue  # a pasted header row
         name, role, position, phone = [*cells, "", "", "", ""][:4]
+        if parse_role(role) is None and parse_role(position) is not None:
+            role, position = position, role  # the annex order: position before role
         if not phone and normalise_phone(position):
             position, phone = "", position  # `Name; role; phone`
         notes = "; ".join(c for c in cells[4:] if c)
@@ -173,7 +191,7 @@ def guide_change(parsed: ParsedBody, form: Form, dataset: Dataset, units: Units,
     if change.has_errors:
         return change
     meta = {"title": parsed.text("title"), "platform": parsed.text("platform"), "pillar": str(pillar),
-            "audience": parsed.text("audience"), "author": parsed.text("author"), "reviewed_on": today.isoformat()}
+            "audience": parsed.text("audience"), "author": parsed.text("author"), "reviewed_on": today}
     front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000)
     body = parsed.text("body").replace("\r\n", "\n").strip()
     path = f"{GUIDES_DIR}/{slug}.md"
