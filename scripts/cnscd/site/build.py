@@ -126,15 +126,16 @@ def _copy_assets(target: Path) -> None:
         (target / name).write_text((folder / name).read_text(encoding="utf-8"), encoding="utf-8")
 
 
-HOME_MARKER = "<!-- cnscd:home -->"
+FIND_MARKER, HOME_MARKER = "<!-- cnscd:find -->", "<!-- cnscd:home -->"
 
 
 def write_home(docs: Path, derived: Derived, total_communes: int) -> None:
-    """The hand-written home text with the national figures and search box put in at the marker."""
+    """The hand-written home text with the search box and national figures put in at their markers."""
     source = docs / "index.md"
     text = source.read_text(encoding="utf-8") if source.is_file() else "# Tổ Công nghệ số cộng đồng\n"
-    block = "\n" + render.html_block(render.render_home(derived, total_communes)) + "\n"
-    text = text.replace(HOME_MARKER, block) if HOME_MARKER in text else text.rstrip() + "\n\n" + block
+    for marker, html in zip((FIND_MARKER, HOME_MARKER), render.render_home(derived, total_communes), strict=True):
+        block = "\n" + render.html_block(html) + "\n"
+        text = text.replace(marker, block) if marker in text else text.rstrip() + "\n\n" + block
     _write(source, text)
 
 

@@ -77,9 +77,11 @@ def redirect_path(old_code: str) -> str:
     return f"xa-cu/{old_code}/"
 
 
-def render_home(derived: Derived, total_communes: int) -> str:
-    return ENV.get_template("home.html").render(d=derived, tally=derived.tally, total_communes=total_communes,
-                                                province_path=province_path)
+def render_home(derived: Derived, total_communes: int) -> tuple[str, str]:
+    """The find-your-village box and the national figures, placed separately in the hand-written home page."""
+    figures = ENV.get_template("home.html").render(d=derived, tally=derived.tally, total_communes=total_communes,
+                                                   province_path=province_path)
+    return ENV.get_template("home_find.html").render(), figures
 
 
 def render_province(derived: Derived, province: ProvinceFacts) -> str:

@@ -1,0 +1,105 @@
+"""The whole `cnscd build` on the sample: layout, budgets, search exclusion, refusal on errors."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from cnscd.site import build
+from tests.conftest import ROOT, TODAY, run_cli
+from tests.datautil import edit
+
+COMMUNE = "79-ho-chi-minh/26506-phuong-vung-tau/"
+
+
+def test_commune_page_and_its_files(built_site):
+    folder = built_site / COMMUNE
+    assert {p.name for p in folder.iterdir()} == {"index.html", "qr.svg", "to-cnscd-26506.csv", "to-cnscd-26506.json"}
+    assert (folder / "qr.svg").read_text(encoding="utf-8").startswith("<?xml")
+    html = (folder / "index.html").read_text(encoding="utf-8")
+    assert "Tổ Công nghệ số cộng đồng Phường Vũng Tàu" in html
+    assert 'href="tel:+84900000166"' in html
+
+
+def test_commune_page_within_60_kb(built_site):
+    sizes = {p: p.stat().st_size for p in built_site.glob("[0-9][0-9]-*/[0-9][0-9][0-9][0-9][0-9]-*/index.html")}
+    assert len(sizes) == 15
+    assert max(sizes.values()) <= 60 * 1024, max(sizes.items(), key=lambda item: item[1])
+
+
+def test_commune_pages_are_out_of_search_and_nav(built_site):
+    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    locations = {doc["location"].split("#")[0] for doc in index["docs"]}
+    assert not [loc for loc in locations if re.match(r"^\d\d-[a-z-]+/\d{5}-", loc)]
+    assert "huong-dan/cai-dat-vneid/" in locations
+    home = (built_site / "index.html").read_text(encoding="utf-8")
+    nav = home[home.index('class="md-nav md-nav--primary"'):home.index("</nav>", home.index('class="md-nav md-nav--primary"'))]
+    assert "26506" not in nav and "Hướng dẫn" in nav
+
+
+def test_guides_are_searchable_without_diacritics(built_site):
+    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    guide = " ".join(d["text"] for d in index["docs"] if d["location"].startswith("huong-dan/cai-dat-vneid/"))
+    assert "kich hoat" in guide and "dinh danh dien tu" in guide
+
+
+def test_no_request_leaves_the_site(built_site):
+    for path in [built_site / "index.html", built_site / COMMUNE / "index.html"]:
+        html = path.read_text(encoding="utf-8")
+        loaded = re.findall(r'<(?:script|img|link|iframe)\b[^>]*\b(?:src|href)="([^"]+)"', html)
+        external = [url for url in loaded if re.match(r"(https?:)?//", url) and "rel=\"canonical\"" not in url]
+        assert [u for u in external if not u.startswith("https://example.github.io/")] == [], path
+        assert "fonts.googleapis" not in html
+
+
+def test_old_commune_address_leads_to_the_new_commune(built_site):
+    html = (built_site / "xa-cu" / "26508" / "index.html").read_text(encoding="utf-8")
+    assert f'content="0; url=../../{COMMUNE}"' in html
+    assert (built_site / "xa-cu" / "26508" / "../.." / COMMUNE / "index.html").resolve().is_file()
+
+
+def test_national_and_province_downloads(built_site):
+    national = (built_site / "du-lieu" / "to-cnscd-ca-nuoc.csv").read_text(encoding="utf-8")
+    assert national.count("\n") == 1 + 105
+    assert (built_site / "79-ho-chi-minh" / "to-cnscd-79.json").is_file()
+    assert (built_site / "du-lieu" / "datapackage.json").is_file()
+
+
+def test_build_refuses_invalid_data(data_copy, tmp_path):
+    edit(data_copy, "provinces/79-ho-chi-minh/members.csv", "member_id", "M79-000003", phone="0900000999")
+    result = run_cli("build", "--data", str(data_copy), "--site-dir", str(tmp_path / "site"),
+                     "--today", TODAY.isoformat(), "--config", str(ROOT / "mkdocs.yml"))
+    assert result.returncode == 1
+    assert "phone-without-consent" in result.stdout
+    assert "provinces/79-ho-chi-minh/members.csv:4 [phone]" in result.stdout
+    assert not (tmp_path / "site").exists()
+
+
+def test_build_refuses_a_guide_with_bad_front_matter(tmp_path):
+    shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    shutil.copytree(ROOT / "docs", tmp_path / "docs")
+    guide = tmp_path / "docs" / "huong-dan" / "cai-dat-vneid.md"
+    guide.write_text(guide.read_text(encoding="utf-8").replace("pillar: government\n", ""), encoding="utf-8")
+    with pytest.raises(build.BuildRefused) as refused:
+        build.build_site(ROOT / "data", tmp_path / "site", today=TODAY, config_path=tmp_path / "mkdocs.yml")
+    assert [(f.file, f.field, f.code) for f in refused.value.findings] == [
+        ("docs/huong-dan/cai-dat-vneid.md", "pillar", "guide-field-missing")]
+
+
+def test_nav_keeps_only_pages_that_exist(tmp_path: Path):
+    (tmp_path / "index.md").write_text("x", encoding="utf-8")
+    nav = [{"Trang chủ": "index.md"}, {"Gửi biểu mẫu": "bieu-mau/index.md"}, {"Nhóm": [{"A": "a.md"}]},
+           {"Ngoài": "https://example.org/"}]
+    assert build.prune_nav(nav, tmp_path) == [{"Trang chủ": "index.md"}, {"Ngoài": "https://example.org/"}]
+
+
+def test_engine_config_keeps_python_tags(tmp_path):
+    config = build.read_config(ROOT / "mkdocs.yml")
+    text = build.yaml.dump(build.engine_config(config, tmp_path / "docs", tmp_path / "site", ROOT),
+                           Dumper=build._Dumper, allow_unicode=True)
+    assert "!!python/name:cnscd.site.guides.heading_slug" in text
+    assert f"docs_dir: {tmp_path / 'docs'}" in text

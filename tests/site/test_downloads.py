@@ -1,0 +1,57 @@
+"""Downloads: formula-safe CSV, JSON, only consented phones, a published package frictionless accepts."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from cnscd.site import downloads
+from tests.datautil import edit
+from tests.site.conftest import commune, province
+
+
+def test_csv_cells_that_look_like_formulas_are_prefixed():
+    row = dict.fromkeys(downloads.COLUMNS, "")
+    row.update(team_name="=HYPERLINK(\"http://x\")", deputies="+84 900", leader_position="@SUM(A1)",
+               zalo_url="-1", member_count=5)
+    text = downloads.to_csv([row])
+    assert text.startswith("\ufeff")
+    (parsed,) = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    assert parsed["team_name"] == "'=HYPERLINK(\"http://x\")"
+    assert parsed["deputies"] == "'+84 900"
+    assert parsed["leader_position"] == "'@SUM(A1)"
+    assert parsed["zalo_url"] == "'-1"
+    assert parsed["member_count"] == "5"
+
+
+def test_commune_rows_and_json(derived):
+    p, c = province(derived, "79"), commune(derived, "26506")
+    rows = list(downloads.commune_rows(p, c))
+    assert [r["team_id"] for r in rows] == ["T79-0002", "T79-0003", "T79-0004", "T79-0005", "T79-0006",
+                                            "T79-0007", "T79-0008"]
+    first = rows[0]
+    assert (first["leader_name"], first["leader_phone"], first["decision_number"]) == (
+        "Dương Kim Bình", "0900000166", "232/QĐ-UBND")
+    assert rows[1]["village_name"] == "Tổ dân phố 1"
+    assert rows[1]["leader_phone"] == ""  # this leader did not consent
+    data = json.loads(downloads.to_json(rows, {"commune": c.name}))
+    assert data["commune"] == "Phường Vũng Tàu" and len(data["teams"]) == 7
+
+
+def test_published_members_keep_only_consented_phones(data_copy, tmp_path):
+    # Validation refuses such a row; the publisher still never copies the number.
+    edit(data_copy, "provinces/79-ho-chi-minh/members.csv", "member_id", "M79-000003", phone="0900000999")
+    descriptor = downloads.publish_package(data_copy, tmp_path / "out")
+    text = (tmp_path / "out" / "provinces/79-ho-chi-minh/members.csv").read_text(encoding="utf-8")
+    assert "0900000999" not in text
+    assert "0900000164" in text  # a consented number stays
+    assert json.loads(descriptor.read_text(encoding="utf-8"))["resources"][0]["name"] == "provinces"
+
+
+def test_published_package_is_valid_frictionless(built_site):
+    from frictionless import Package, system
+
+    with system.use_context(trusted=True):
+        report = Package(str(built_site / "du-lieu" / "datapackage.json")).validate()
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:5]

@@ -1,0 +1,98 @@
+"""Renderers against golden files (UPDATE_GOLDEN=1 rewrites them), and escaping of hostile data."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+import yaml
+
+from cnscd.checks import Context
+from cnscd.derive import derive
+from cnscd.load import load
+from cnscd.site import render
+from tests.conftest import SAMPLE, TODAY
+from tests.site.conftest import commune, province
+
+GOLDEN = Path(__file__).parent / "golden"
+URL = "https://example.org/"
+
+
+def check_golden(name: str, actual: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        path.write_text(actual, encoding="utf-8")
+    assert path.is_file(), f"{path} missing: run UPDATE_GOLDEN=1 pytest {__file__}"
+    assert actual == path.read_text(encoding="utf-8"), f"{name} differs from its golden file; UPDATE_GOLDEN=1 to accept"
+
+
+def test_commune_page_golden(derived):
+    p, c = province(derived, "79"), commune(derived, "26506")
+    check_golden("commune-26506.html", render.render_commune(derived, p, c, URL + render.commune_path(p, c)))
+
+
+def test_province_page_golden(derived):
+    check_golden("province-79.html", render.render_province(derived, province(derived, "79")))
+
+
+def test_home_golden(derived):
+    find, figures = render.render_home(derived, 3321)
+    check_golden("home-find.html", find)
+    check_golden("home-figures.html", figures)
+
+
+def test_redirect_golden():
+    targets = [("../../79-ho-chi-minh/26506-phuong-vung-tau/", "Phường Vũng Tàu")]
+    check_golden("redirect.html", render.render_redirect("Phường Thắng Tam", targets))
+
+
+def test_split_old_commune_lists_every_new_commune_without_refresh():
+    html = render.render_redirect("Xã A", [("../../x/", "Xã X"), ("../../y/", "Xã Y")])
+    assert "http-equiv" not in html
+    assert html.count("<li>") == 2
+
+
+def test_commune_page_shows_consented_phones_as_tel_links(derived):
+    p, c = province(derived, "79"), commune(derived, "26506")
+    html = render.render_commune(derived, p, c, URL)
+    assert '<a class="cnscd-tel" href="tel:+84900000166">0900 000 166</a>' in html
+    assert "gồm các xã cũ: Phường 1 (Thành phố Vũng Tàu), Phường Thắng Tam (Thành phố Vũng Tàu)" in html
+    assert "Quyết định thành lập số 232/QĐ-UBND ngày 19/07/2025" in html
+
+
+def test_data_is_escaped_not_interpreted():
+    dataset = load(SAMPLE)
+    team = next(t for t in dataset.rows("teams") if t["team_id"] == "T79-0002")
+    team.data["name"] = '<script>alert("x")</script> **bold** [link](javascript:alert(1))'
+    team.data["zalo_url"] = 'https://zalo.me/g/x" onclick="alert(1)'
+    derived = derive(Context(dataset, TODAY))
+    p, c = province(derived, "79"), commune(derived, "26506")
+    page = render.page({"title": c.name}, render.render_commune(derived, p, c, URL))
+    assert "<script>" not in page
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page
+    assert 'href="https://zalo.me/g/x&#34; onclick=&#34;alert(1)"' in page
+
+
+def test_page_is_front_matter_and_one_html_block(derived):
+    p, c = province(derived, "79"), commune(derived, "26506")
+    text = render.page({"title": "Tổ CNSCĐ: Phường Vũng Tàu", "search": {"exclude": True}},
+                       render.render_commune(derived, p, c, URL))
+    _, head, body = text.split("---\n", 2)
+    assert yaml.safe_load(head) == {"title": "Tổ CNSCĐ: Phường Vũng Tàu", "search": {"exclude": True}}
+    # Markdown ends a raw HTML block at a blank line; there must be none inside the block.
+    assert "\n\n" not in body.strip()
+    assert body.strip().startswith("<div") and body.strip().endswith("</div>")
+
+
+@pytest.mark.parametrize(("value", "expected"), [(3321, "3.321"), (105, "105"), (500000, "500.000")])
+def test_number_vi(value, expected):
+    assert render.number_vi(value) == expected
+
+
+def test_paths_keep_codes_and_d_for_đ(derived):
+    p = province(derived, "48")
+    assert render.province_path(p) == "48-da-nang/"
+    c = commune(derived, "26506")
+    assert render.commune_path(province(derived, "79"), c) == "79-ho-chi-minh/26506-phuong-vung-tau/"
+    assert render.redirect_path("26508") == "xa-cu/26508/"
