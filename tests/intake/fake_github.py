@@ -153,9 +153,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
                      "draft": False, "mergeable": None, "mergeable_state": "unknown", "merged": False,
                      "merged_by": None, "requested_reviewers": [], "requested_teams": [], "review_comments": 0,
                      "number": pull["number"], "state": pull["state"], "title": pull["title"], "body": pull["body"],
-                     "head": {"ref": pull["head"], "label": f"{self.state.owner}:{pull['head']}", "sha": "0" * 40},
-                     "base": {"ref": pull["base"], "label": f"{self.state.owner}:{pull['base']}", "sha": "0" * 40}})
+                     "head": self.destination(pull["head"]), "base": self.destination(pull["base"])})
         return data
+
+    def destination(self, branch: str) -> dict:
+        return {"ref": branch, "label": f"{self.state.owner}:{branch}", "sha": "0" * 40,
+                "user": _user(self.base, self.state.owner), "repo": self.repo_json()}
+
+    def destination(self, branch: str) -> dict:
+        return {"ref": branch, "label": f"{self.state.owner}:{branch}", "sha": "0" * 40,
+                "user": _user(self.base, self.state.owner), "repo": self.repo_json()}
 
     def issue_json(self, number: int) -> dict:
         issue = self.state.issues[number]
@@ -222,7 +229,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         commit = {"sha": self.state.branches[branch], "url": f"{self.api}/git/commits/x", "html_url": "",
                   "author": {"name": "bot", "email": "bot@test", "date": "2026-11-22T00:00:00Z"},
                   "committer": {"name": "bot", "email": "bot@test", "date": "2026-11-22T00:00:00Z"},
-                  "message": body["message"], "tree": {"sha": "0" * 40, "url": ""}, "parents": []}
+                  "message": body["message"], "tree": {"sha": "0" * 40, "url": ""}, "parents": [],
+                  "verification": {"verified": False, "reason": "unsigned"}}
         self._send(status, {"content": self.contents_json(path, files[path]), "commit": commit})
 
     def list_pulls(self, query, body):

@@ -104,8 +104,8 @@ def cmd_intake(args: argparse.Namespace) -> int:
             verb = "đã mở / opened" if published.created else "đã cập nhật / updated"
             print(f"{verb} pull request #{published.pull_number}: {published.pull_url}")
             return EXIT_OK
-        except GitHubUnavailable as exc:
-            print(f"LỖI CỦA HỆ THỐNG, HÃY THỬ LẠI / OUR ERROR, RETRY: {exc}", file=sys.stderr)
+        except (GitHubUnavailable, Exception) as exc:  # anything failing here is ours, never the submitter's
+            print(f"LỖI CỦA HỆ THỐNG, HÃY THỬ LẠI / OUR ERROR, RETRY: {type(exc).__name__}: {exc}", file=sys.stderr)
             _keep(args, body, outcome.findings, f"retry: {exc}")
             return EXIT_RETRY
 
