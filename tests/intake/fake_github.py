@@ -160,10 +160,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
         return {"ref": branch, "label": f"{self.state.owner}:{branch}", "sha": "0" * 40,
                 "user": _user(self.base, self.state.owner), "repo": self.repo_json()}
 
-    def destination(self, branch: str) -> dict:
-        return {"ref": branch, "label": f"{self.state.owner}:{branch}", "sha": "0" * 40,
-                "user": _user(self.base, self.state.owner), "repo": self.repo_json()}
-
     def issue_json(self, number: int) -> dict:
         issue = self.state.issues[number]
         url = f"{self.api}/issues/{number}"
