@@ -98,13 +98,13 @@ def parse_body(text: str, form: Form, source: str = "issue") -> ParsedBody:
                 if box and box["mark"] in "xX":
                     checked.append(clean(box["label"]))
             result.values[field_id] = checked
-            result.lines[field_id] = heading_line + 2
+            result.lines[field_id] = min(heading_line + 2, len(lines))
             continue
         value, offset = _value(value_lines)
         if spec.type != "textarea":
             value = clean(" ".join(value.split("\n")))
         result.values[field_id] = value
-        result.lines[field_id] = heading_line + 1 + offset
+        result.lines[field_id] = min(heading_line + 1 + offset, len(lines))
     for spec in form.fields:
         if spec.required and not result.values.get(spec.id):
             result.findings.append(Finding(

@@ -83,6 +83,7 @@ def read_grid(path: Path) -> list[list[str]]:
 
 
 def read_csv_text(text: str) -> list[list[str]]:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # files saved on old Macs end lines with CR
     sample = text[:4096]
     delimiter = max([",", ";", "\t"], key=sample.count)
     rows = itertools.islice(csv.reader(io.StringIO(text), delimiter=delimiter), MAX_ROWS)
