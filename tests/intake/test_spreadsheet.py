@@ -103,7 +103,7 @@ def test_unreadable_file_is_a_located_error(tmp_path: Path) -> None:
     assert [f.code for f in sheet.findings] == ["file-unreadable"] and not sheet.members
 
 
-cells = st.one_of(st.text(max_size=12), st.sampled_from(HEADER + ["Tổ trưởng", "tổ phó tt", "0900 000 111", ""]))
+cells = st.one_of(st.text(max_size=12), st.sampled_from([*HEADER, "Tổ trưởng", "tổ phó tt", "0900 000 111", ""]))
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
