@@ -1,0 +1,168 @@
+"""The built site in real headless Chromium (Debian's, via the conftest fixtures) on a 360×640 phone."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from cnscd.checks import Context
+from cnscd.derive import derive
+from cnscd.load import load
+from cnscd.site import build, render
+from tests.conftest import ROOT, SAMPLE, TODAY
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 360, "height": 640}
+COMMUNE = "79-ho-chi-minh/26506-phuong-vung-tau/"
+PHONE_TEXT = re.compile(r"^0\d{3} \d{3} \d{3}$")
+
+
+@pytest.fixture
+def page(browser, site_server):
+    context = browser.new_context(viewport=PHONE)
+    outside: list[str] = []
+    context.on("request", lambda request: None if request.url.startswith((site_server, "data:"))
+               else outside.append(request.url))
+    page = context.new_page()
+    yield page
+    context.close()
+    assert outside == [], f"requests left the site: {outside}"
+
+
+def test_home_to_province_to_commune_finds_a_leader_phone(page, site_server):
+    page.goto(site_server + "/")
+    page.get_by_role("link", name="Thành phố Hồ Chí Minh").first.click()
+    page.wait_for_url(re.compile(r"/79-ho-chi-minh/$"))
+    assert page.get_by_role("heading", level=1).inner_text() == "Thành phố Hồ Chí Minh"
+    page.get_by_role("link", name="Phường Vũng Tàu").click()
+    page.wait_for_url(re.compile(r"/26506-phuong-vung-tau/$"))
+    leader = page.locator(".cnscd-team", has_text="Tổ CNSCĐ Phường Vũng Tàu").locator("li", has_text="Tổ trưởng")
+    tel = leader.locator('a[href^="tel:"]')
+    tel.scroll_into_view_if_needed()
+    assert tel.is_visible()
+    assert PHONE_TEXT.match(tel.inner_text())
+    assert tel.get_attribute("href") == "tel:+84900000166"
+
+
+def test_contacts_readable_without_javascript(browser, site_server):
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site_server + "/" + COMMUNE)
+    links = page.locator('.cnscd-screen a[href^="tel:"]')
+    assert links.count() >= 7
+    assert links.first.is_visible()
+    assert page.get_by_text("Dương Kim Bình").first.is_visible()
+    context.close()
+
+
+@pytest.mark.parametrize(("typed", "shown", "commune_path"), [
+    ("thon khuoi kep phong quang", "Thôn Khuổi Kép", "/19-thai-nguyen/01849-xa-phong-quang/"),
+    ("vung tau", "Phường Vũng Tàu", "/" + COMMUNE),
+    ("thuc phan", "Phường Thục Phán", "/04-cao-bang/01273-phuong-thuc-phan/"),
+])
+def test_find_your_village_without_diacritics(page, site_server, typed, shown, commune_path):
+    page.goto(site_server + "/")
+    page.get_by_label("Tìm tổ ở thôn, xã của bạn").fill(typed)
+    result = page.locator("#cnscd-find-results a", has_text=shown).first
+    result.click()
+    page.wait_for_url(re.compile(re.escape(commune_path) + "(#.*)?$"))
+    assert page.locator(".cnscd-screen").get_by_text(shown).first.is_visible()
+
+
+@pytest.mark.parametrize(("typed", "found"), [("cao bang", "Tỉnh Cao Bằng"), ("nguyen", "Nguyễn")])
+def test_find_box_folds_diacritics(page, site_server, typed, found):
+    page.goto(site_server + "/")
+    page.get_by_label("Tìm tổ ở thôn, xã của bạn").fill(typed)
+    page.locator("#cnscd-find-results a", has_text=found).first.wait_for(timeout=5000)
+    assert page.get_by_role("status").inner_text().startswith("Có ")
+
+
+@pytest.mark.parametrize(("typed", "guide"), [("kich hoat dinh danh", "cai-dat-vneid"),
+                                              ("huong dan nop ho so", "nop-ho-so-dich-vu-cong"),
+                                              ("nong san", "ban-hang-postmart")])
+def test_site_search_finds_guides_without_diacritics(browser, site_server, typed, guide):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(site_server + "/")
+    box = page.locator("input.md-search__input")
+    box.click()
+    result = page.locator(f'.md-search-result__item a[href*="huong-dan/{guide}/"]').first
+    page.keyboard.type(typed, delay=20)  # Material listens to key presses, not to a programmatic fill
+    result.wait_for(timeout=10000)
+    assert page.locator(".md-search-result__meta").inner_text() != "Nhập để bắt đầu tìm kiếm"
+    context.close()
+
+
+def test_guide_page_renders(page, site_server):
+    page.goto(site_server + "/huong-dan/cai-dat-vneid/")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Cài đặt và kích hoạt")
+    assert page.locator("h2#chuan-bi").is_visible()
+    assert page.locator(".cnscd-guide-body table").count() == 1
+    assert not page.locator(".cnscd-folded").is_visible()
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory) -> Path:
+    """A site built from docs with a guide that tries to run script."""
+    project = tmp_path_factory.mktemp("hostile")
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    shutil.copytree(ROOT / "docs", project / "docs")
+    (project / "docs" / "huong-dan" / "doc-hai.md").write_text(
+        "---\ntitle: Hướng dẫn có mã độc\nplatform: VNeID\npillar: society\naudience: Người dân\n"
+        "author: Nguyễn Văn A\nreviewed_on: 2026-01-01\n---\n\n## Bước 1\n\n<script>window.pwned = 1</script>\n\n"
+        '<img src="x" onerror="window.pwned = 2">\n\n[bấm](javascript:window.pwned=3)\n\nNội dung an toàn.\n',
+        encoding="utf-8")
+    site = project / "site"
+    build.build_site(SAMPLE, site, today=TODAY, config_path=project / "mkdocs.yml")
+    return site
+
+
+def test_script_in_a_guide_does_not_run(browser, hostile_site):
+    page = browser.new_page(viewport=PHONE)
+    page.goto((hostile_site / "huong-dan" / "doc-hai" / "index.html").as_uri())
+    assert page.get_by_text("Nội dung an toàn.").is_visible()
+    page.get_by_text("bấm").click()
+    assert page.evaluate("window.pwned") is None
+    page.close()
+
+
+def test_script_in_a_data_field_does_not_run(browser):
+    dataset = load(SAMPLE)
+    team = next(t for t in dataset.rows("teams") if t["team_id"] == "T79-0002")
+    team.data["name"] = '<script>window.pwned = 1</script><img src=x onerror="window.pwned = 2">'
+    derived = derive(Context(dataset, TODAY))
+    province = next(p for p in derived.provinces if p.code == "79")
+    commune = next(c for c in province.communes if c.code == "26506")
+    page = browser.new_page(viewport=PHONE)
+    page.set_content(render.render_commune(derived, province, commune, "https://example.org/"))
+    assert page.locator(".cnscd-team-name").first.inner_text().startswith("<script>window.pwned = 1</script>")
+    assert page.evaluate("window.pwned") is None
+    page.close()
+
+
+def test_print_media_shows_the_one_page_poster(page, site_server):
+    page.goto(site_server + "/" + COMMUNE)
+    assert not page.locator(".cnscd-poster").is_visible()
+    page.emulate_media(media="print")
+    assert page.locator(".cnscd-poster").is_visible()
+    assert not page.locator(".cnscd-screen").is_visible()
+    assert not page.locator(".md-header").is_visible()
+    poster = page.locator(".cnscd-poster").inner_text()
+    assert "Dương Kim Bình 0900 000 166" in poster and "zalo.me/g/cnscd26506" in poster
+    assert page.locator(".cnscd-poster img").evaluate("img => img.complete && img.naturalWidth > 0")
+    pdf = page.pdf(format="A4")
+    assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == 1
+
+
+@pytest.mark.parametrize("path", ["", "79-ho-chi-minh/", COMMUNE, "huong-dan/cai-dat-vneid/", "huong-dan/"])
+def test_no_serious_accessibility_violations(page, site_server, path):
+    page.goto(site_server + "/" + path)
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
+    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+               for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == []
