@@ -140,7 +140,7 @@ def test_script_in_a_data_field_does_not_run(browser):
     commune = next(c for c in province.communes if c.code == "26506")
     page = browser.new_page(viewport=PHONE)
     page.set_content(render.render_commune(derived, province, commune, "https://example.org/"))
-    assert page.locator(".cnscd-team-name").first.inner_text().startswith("<script>window.pwned = 1</script>")
+    assert page.locator(".cnscd-team > p").first.inner_text().startswith("<script>window.pwned = 1</script>")
     assert page.evaluate("window.pwned") is None
     page.close()
 
