@@ -40,6 +40,8 @@ def test_sample_guides_are_valid():
     (("reviewed_on: 2026-09-15", "reviewed_on: 15/09/2026"), "reviewed_on", "guide-date",
      "Ngày rà soát “15/09/2026” phải có dạng YYYY-MM-DD"),
     (("title: Cài VNeID", "title: [a, b]"), "title", "guide-field-type", "Trường “title” phải là chữ"),
+    (("title: Cài VNeID", "title: Cài <img src=x onerror=alert(1)>"), "title", "guide-field-html",
+     "Trường “title” không được chứa mã HTML hay dấu \""),
 ])
 def test_front_matter_errors_name_file_and_field(tmp_path, change, field, code, vi):
     docs = write_guide(tmp_path, VALID.replace(*change) + "\nNội dung\n")

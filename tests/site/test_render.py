@@ -85,6 +85,11 @@ def test_page_is_front_matter_and_one_html_block(derived):
     assert body.strip().startswith("<div") and body.strip().endswith("</div>")
 
 
+def test_front_matter_cannot_carry_markup():
+    text = render.page({"title": 'A <b>"x"</b> & y', "hide": ["toc"]}, "<div></div>")
+    assert yaml.safe_load(text.split("---\n")[1]) == {"title": "A bx/b  y", "hide": ["toc"]}
+
+
 @pytest.mark.parametrize(("value", "expected"), [(3321, "3.321"), (105, "105"), (500000, "500.000")])
 def test_number_vi(value, expected):
     assert render.number_vi(value) == expected

@@ -16,7 +16,7 @@ import nh3
 import yaml
 
 from ..model import PILLAR_VI, Finding, Pillar
-from ..text import fold, slugify
+from ..text import fold, has_html, slugify
 
 REQUIRED = ("title", "platform", "pillar", "audience", "author", "reviewed_on")
 _FRONT = re.compile(r"^---\s*\n(.*?)\n---\s*\n", re.DOTALL)
@@ -68,6 +68,11 @@ def check_front_matter(source: str, meta: object) -> list[Finding]:
         if value is not None and not isinstance(value, str):
             found.append(_error(source, name, "guide-field-type", f"Trường “{name}” phải là chữ",
                                 f"Field “{name}” must be text"))
+        # The engine's theme prints the title unescaped in the header, so markup never gets that far.
+        elif isinstance(value, str) and (has_html(value) or '"' in value):
+            found.append(_error(source, name, "guide-field-html",
+                                f"Trường “{name}” không được chứa mã HTML hay dấu \"",
+                                f"Field “{name}” must not contain HTML markup or \""))
     pillar = meta.get("pillar")
     if pillar is not None and pillar not in {p.value for p in Pillar}:
         allowed = ", ".join(p.value for p in Pillar)

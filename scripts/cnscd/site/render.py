@@ -58,9 +58,23 @@ def html_block(html: str) -> str:
     return _BLANK_LINES.sub("\n", html.strip())
 
 
+_UNSAFE_META = re.compile(r'[<>"&]')
+
+
+def _plain(value: object) -> object:
+    """Front-matter text without <, >, " and &: themes print page.title and descriptions unescaped."""
+    if isinstance(value, str):
+        return _UNSAFE_META.sub("", value)
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
+
+
 def page(front_matter: dict, html: str) -> str:
     """A Markdown page made of front matter and a single HTML block."""
-    head = yaml.safe_dump(front_matter, allow_unicode=True, sort_keys=False, width=1000)
+    head = yaml.safe_dump(_plain(front_matter), allow_unicode=True, sort_keys=False, width=1000)
     return f"---\n{head}---\n\n{html_block(html)}\n"
 
 
