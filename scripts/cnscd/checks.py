@@ -15,7 +15,7 @@ from . import package, periods
 from .load import Dataset, Row, parse_date
 from .model import Finding, Level, Role, Scheme, Severity, Status
 from .phones import normalise_phone
-from .text import has_control, has_html, is_nfc, starts_formula, tone_key
+from .text import FORMULA_PREFIXES, has_control, has_html, is_nfc, maybe_unsafe, tone_key
 from .units import Units
 
 Check = Callable[["Context"], Iterator[Finding]]
@@ -37,6 +37,7 @@ class Context:
     villages: dict[str, Row] = field(init=False)
     members_by_team: dict[str, list[Row]] = field(init=False)
     string_fields: dict[str, set[str]] = field(init=False)
+    _active: dict[str, list[Row]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.units = Units.from_dataset(self.dataset)
@@ -52,7 +53,9 @@ class Context:
 
     def active_members(self, team_id: str) -> list[Row]:
         """Members on the team today: joined already and not yet left."""
-        result = []
+        if team_id in self._active:
+            return self._active[team_id]
+        result = self._active[team_id] = []
         for member in self.members_by_team.get(team_id, []):
             joined, left = parse_date(member["joined_on"]), parse_date(member["left_on"])
             if (joined is None or joined <= self.today) and (left is None or left > self.today):
@@ -107,16 +110,17 @@ def check_text_cells(ctx: Context) -> Iterator[Finding]:
                         yield finding(row, name, "text-whitespace",
                                       "Thừa khoảng trắng; chạy `cnscd fmt` để sửa",
                                       "Extra whitespace; run `cnscd fmt` to fix it", Severity.WARNING)
-            for name, value in row.data.items():
-                if not value:
-                    continue
-                if has_control(value):
-                    yield finding(row, name, "text-control", "Có ký tự điều khiển ẩn",
-                                  "Contains hidden control characters")
-                if has_html(value):
-                    yield finding(row, name, "text-html", "Không được chứa mã HTML",
-                                  "Must not contain HTML markup")
-                if name in strings and starts_formula(value):
+            values = row.values()
+            if maybe_unsafe("\n".join(values)):
+                for name, value in row.items():
+                    if has_control(value):
+                        yield finding(row, name, "text-control", "Có ký tự điều khiển ẩn",
+                                      "Contains hidden control characters")
+                    if has_html(value):
+                        yield finding(row, name, "text-html", "Không được chứa mã HTML",
+                                      "Must not contain HTML markup")
+            for name, value in row.items():
+                if value and value[0] in FORMULA_PREFIXES and name in strings:
                     yield finding(row, name, "text-formula",
                                   "Ô không được bắt đầu bằng = + - @ (công thức bảng tính)",
                                   "A cell must not start with = + - @ (spreadsheet formula)")
@@ -248,6 +252,8 @@ def check_dates(ctx: Context) -> Iterator[Finding]:
 
 def check_reports(ctx: Context) -> Iterator[Finding]:
     """Reports only for periods when the team was active, with non-negative values."""
+    spans = {team_id: (parse_date(team["established_on"]), parse_date(team["ended_on"]))
+             for team_id, team in ctx.teams.items()}
     for report in ctx.dataset.rows("reports"):
         value = report["value"]
         try:
@@ -256,15 +262,15 @@ def check_reports(ctx: Context) -> Iterator[Finding]:
                               f"A reported value cannot be negative: {value}")
         except ValueError:
             pass  # not a number: the schema check reports it
-        team = ctx.teams.get(report["team_id"])
+        active = spans.get(report["team_id"])
         span = periods.parse(report["period"])
-        if team is None or span is None:
+        if active is None or span is None:
             continue
-        start, end = parse_date(team["established_on"]), parse_date(team["ended_on"])
+        start, end = active
         if (start and span[1] < start) or (end and span[0] > end):
             yield finding(report, "period", "report-team-inactive",
-                          f"Tổ {team['team_id']} không hoạt động trong kỳ {report['period']}",
-                          f"Team {team['team_id']} was not active in period {report['period']}")
+                          f"Tổ {report['team_id']} không hoạt động trong kỳ {report['period']}",
+                          f"Team {report['team_id']} was not active in period {report['period']}")
 
 
 # ---------------------------------------------------------------- units and the 2025 reform

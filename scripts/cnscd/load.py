@@ -21,18 +21,28 @@ class UnreadableData(Exception):
     """The package cannot be read at all (missing descriptor, not UTF-8, no header): exit code 2."""
 
 
-@dataclass
-class Row:
-    file: str
-    line: int
-    data: dict[str, str]
-    raw: dict[str, str] | None = None
+class Row(dict):
+    """One record: its cells (a dict, "" for a missing column) plus where it came from."""
 
-    def __getitem__(self, key: str) -> str:
-        return self.data.get(key, "")
+    __slots__ = ("file", "line", "raw")
 
-    def get(self, key: str, default: str = "") -> str:
-        return self.data.get(key, default)
+    def __init__(self, file: str, line: int, data: dict[str, str], raw: dict[str, str] | None = None) -> None:
+        super().__init__(data)
+        self.file = file
+        self.line = line
+        self.raw = raw
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+    @property
+    def data(self) -> dict[str, str]:
+        return self
+
+    def __eq__(self, other: object) -> bool:
+        return self is other
+
+    __hash__ = object.__hash__
 
 
 @dataclass

@@ -8,6 +8,7 @@ partitions without per-partition schema copies.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,6 +69,7 @@ def partitions(root: Path) -> list[Partition]:
     return found
 
 
+@functools.lru_cache(maxsize=4096)
 def partition_of(relpath: str) -> str | None:
     """Province code of a partitioned file path, e.g. provinces/79-ho-chi-minh/teams.csv → 79."""
     parts = relpath.split("/")

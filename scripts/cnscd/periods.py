@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 
 _PERIOD = re.compile(r"^(?P<year>[0-9]{4})(?:-(?:(?P<month>0[1-9]|1[0-2])|Q(?P<quarter>[1-4])))?$")
 
 
+@functools.lru_cache(maxsize=4096)
 def parse(period: str) -> tuple[dt.date, dt.date] | None:
     """First and last day of a period (year, quarter or month), or None if malformed."""
     match = _PERIOD.match(period)

@@ -21,9 +21,14 @@ def nfc(value: str) -> str:
 
 def clean(value: str | None) -> str:
     """NFC, trimmed, inner runs of spaces collapsed: the one normal form of stored text."""
-    if value is None:
+    if not value:
         return ""
-    return _SPACES.sub(" ", nfc(value)).strip()
+    # Fast paths matter: every cell of the country passes through here on every run.
+    if not value.isascii() and not unicodedata.is_normalized("NFC", value):
+        value = unicodedata.normalize("NFC", value)
+    if "  " in value or "\u00a0" in value:
+        value = _SPACES.sub(" ", value)
+    return value.strip()
 
 
 def is_nfc(value: str) -> bool:
@@ -37,6 +42,16 @@ def has_control(value: str) -> bool:
 
 def has_html(value: str) -> bool:
     return bool(_HTML.search(value))
+
+
+# One cheap scan per row finds the rare rows worth the detailed checks above.
+_SUSPICIOUS = re.compile(r"[<&\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]|javascript:",
+                         re.IGNORECASE)
+
+
+def maybe_unsafe(joined: str) -> bool:
+    """True when text might hold HTML or control characters (never False when it does)."""
+    return bool(_SUSPICIOUS.search(joined))
 
 
 def starts_formula(value: str) -> bool:

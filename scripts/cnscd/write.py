@@ -31,8 +31,9 @@ def canonical_row(row: Mapping[str, str], columns: list[str]) -> dict[str, str]:
     out = {name: clean(row.get(name, "")) for name in columns}
     extra = {clean(k): clean(v) for k, v in row.items() if k not in out and k is not None}
     out.update(extra)
-    if out.get("phone"):
-        out["phone"] = normalise_phone(out["phone"]) or out["phone"]
+    phone = out.get("phone")
+    if phone and not (phone.isdigit() and phone.startswith("0")):
+        out["phone"] = normalise_phone(phone) or phone
     return out
 
 
