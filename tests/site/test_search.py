@@ -9,8 +9,9 @@ from cnscd.text import fold
 
 
 def find(entries, query):
+    """What assets/find.js does: every typed word starts a word of the key."""
     tokens = fold(query).split()
-    return [e for e in entries if all(t in e["k"] for t in tokens)]
+    return [e for e in entries if all(f" {t}" in f" {e['k']}" for t in tokens)]
 
 
 def test_folding_matches_what_people_type():
@@ -35,7 +36,18 @@ def test_index_finds_units_villages_and_old_communes(derived, sample_context):
     assert len([e for e in entries if e["t"] in ("commune", "commune_no_data")]) == 3321
 
 
-def test_index_json_is_compact(derived, sample_context):
-    text = search.index_json(search.entries(derived, sample_context.units.communes, {}))
-    assert json.loads(text)["version"] == 1
-    assert ", " not in text[:200]
+def test_index_is_sharded_by_the_first_two_letters_of_each_word(derived, sample_context):
+    entries = search.entries(derived, sample_context.units.communes, {})
+    files = search.index_files(entries)
+    manifest = json.loads(files["index.json"])
+    assert manifest["version"] == 2
+    # "cao bang" is answered from the smaller of the two shards, and both hold Tỉnh Cao Bằng.
+    for key in ("ca", "ba"):
+        shard = json.loads(files[f"{key}.json"])["entries"]
+        assert len(shard) == manifest["shards"][key]
+        assert "Tỉnh Cao Bằng" in {e["n"] for e in find(shard, "cao bang")}
+    # Every entry is reachable from the shard of any of its words.
+    assert all(e in json.loads(files[f"{w[:2]}.json"])["entries"] for e in entries[:50] for w in e["k"].split()
+               if len(w) >= 2)
+    # A query with a distinctive word downloads a small part of the whole (the client picks the smallest shard).
+    assert min(manifest["shards"]["kh"], manifest["shards"]["ke"]) < len(entries) / 20

@@ -175,7 +175,8 @@ def write_data_pages(docs: Path, derived: Derived, ctx: Context, base_url: str) 
         _write(docs / render.redirect_path(old_code) / "index.html",
                render.render_redirect(label, [("../../" + path, name) for path, name in found]))
     labels = {code: label for commune in derived.communes() for code, label in commune.old_communes}
-    _write(docs / ASSETS / "tim-kiem.json", search.index_json(search.entries(derived, units.communes, labels)))
+    for name, text in search.index_files(search.entries(derived, units.communes, labels)).items():
+        _write(docs / ASSETS / "tim-kiem" / name, text)
     return provinces, communes, len(targets)
 
 

@@ -1,7 +1,8 @@
 """The "find your village" index: names of units, villages and teams with a diacritic-free key.
 
 Material's search needs exact diacritics; people often type without them on a phone. The index is
-built once per build, from the derived facts, and matched by assets/find.js with the same folding.
+built once per build, from the derived facts, split into shards by the first two letters of each
+word, and matched by assets/find.js with the same folding.
 """
 
 from __future__ import annotations
@@ -49,5 +50,27 @@ def entries(derived: Derived, communes: dict[str, dict[str, str]], redirects: di
     return found
 
 
-def index_json(items: list[dict]) -> str:
-    return json.dumps({"version": 1, "entries": items}, ensure_ascii=False, separators=(",", ":"))
+def shard_key(token: str) -> str:
+    """Entries are split by the first two letters of each word, so a phone downloads only one small part."""
+    return token[:2]
+
+
+def shards(items: list[dict]) -> dict[str, list[dict]]:
+    """Each entry goes into the shard of every word of its key (a national single file would be ~15 MB)."""
+    found: dict[str, list[dict]] = {}
+    for item in items:
+        for key in dict.fromkeys(shard_key(token) for token in item["k"].split() if len(token) >= 2):
+            found.setdefault(key, []).append(item)
+    return found
+
+
+def _dump(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def index_files(items: list[dict]) -> dict[str, str]:
+    """File name → JSON text: a manifest with the size of every shard, and the shards."""
+    parts = shards(items)
+    files = {f"{key}.json": _dump({"entries": part}) for key, part in parts.items()}
+    files["index.json"] = _dump({"version": 2, "shards": {key: len(part) for key, part in sorted(parts.items())}})
+    return files

@@ -20,20 +20,37 @@
     var list = document.getElementById("cnscd-find-results");
     var status = document.getElementById("cnscd-find-status");
     var indexUrl = new URL(form.getAttribute("data-index"), document.baseURI);
-    var siteRoot = new URL("../../", indexUrl);
-    var loading = null;
+    var siteRoot = new URL("../../../", indexUrl);
+    var manifest = null;
+    var shards = {};
 
-    function load() {
-      if (!loading) {
-        loading = fetch(indexUrl).then(function (r) { return r.json(); }).then(function (d) { return d.entries; });
-      }
-      return loading;
+    function getJSON(url) {
+      return fetch(url).then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); });
+    }
+
+    // The shard of the query word with the fewest entries: words are indexed by their first two letters.
+    function load(query) {
+      if (!manifest) manifest = getJSON(indexUrl);
+      return manifest.then(function (m) {
+        var best = null;
+        query.split(" ").forEach(function (t) {
+          if (t.length < 2) return;
+          var key = t.slice(0, 2), size = m.shards[key] || 0;
+          if (best === null || size < best.size) best = { key: key, size: size };
+        });
+        if (best === null || best.size === 0) return [];
+        if (!shards[best.key]) {
+          shards[best.key] = getJSON(new URL(best.key + ".json", indexUrl)).then(function (d) { return d.entries; });
+        }
+        return shards[best.key];
+      });
     }
 
     function show(query, entries) {
       var tokens = query.split(" ");
       var hits = entries.filter(function (e) {
-        return tokens.every(function (t) { return e.k.indexOf(t) !== -1; });
+        var words = " " + e.k;
+        return tokens.every(function (t) { return words.indexOf(" " + t) !== -1; });
       });
       hits.sort(function (a, b) {
         var an = fold(a.n), bn = fold(b.n);
@@ -61,7 +78,7 @@
     function run() {
       var query = fold(input.value);
       if (query.length < 2) { list.textContent = ""; status.textContent = ""; return; }
-      load().then(function (entries) { if (fold(input.value) === query) show(query, entries); })
+      load(query).then(function (entries) { if (fold(input.value) === query) show(query, entries); })
         .catch(function () { status.textContent = "Không tải được danh sách. Hãy chọn tỉnh ở bên dưới."; });
     }
 
