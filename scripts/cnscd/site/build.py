@@ -7,6 +7,7 @@ The engine only ever sees a docs folder and a config file, so MkDocs can be swap
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import subprocess
 import sys
@@ -105,11 +106,18 @@ def engine_config(base: dict, docs_dir: Path, site_dir: Path, config_dir: Path) 
     return config
 
 
-def run_engine(config_file: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--clean", "--quiet", "-f", str(config_file)],
-                            capture_output=True, text=True)
+# Both engines read the same generated config and docs folder; only the command differs.
+ENGINES = {
+    "mkdocs": [sys.executable, "-m", "mkdocs", "build", "--clean", "--quiet", "-f"],
+    "zensical": ["zensical", "build", "--clean", "-f"],
+}
+
+
+def run_engine(config_file: Path, engine: str = "mkdocs") -> None:
+    result = subprocess.run([*ENGINES[engine], str(config_file)], capture_output=True, text=True,
+                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     if result.returncode != 0:
-        raise RuntimeError(f"mkdocs build failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+        raise RuntimeError(f"{engine} build failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
 
 
 # ---------------------------------------------------------------- pages
@@ -198,7 +206,8 @@ def find_config(data_dir: Path) -> Path:
 
 
 def build_site(data_dir: Path, site_dir: Path, today: dt.date | None = None, base_url: str | None = None,
-               config_path: Path | None = None, keep_build_dir: Path | None = None) -> BuildReport:
+               config_path: Path | None = None, keep_build_dir: Path | None = None,
+               engine: str = "mkdocs") -> BuildReport:
     """Build the whole site into site_dir; raises BuildRefused when data or guides have errors."""
     today = today or dt.date.today()
     data_dir, site_dir = Path(data_dir), Path(site_dir).resolve()
@@ -245,7 +254,7 @@ def build_site(data_dir: Path, site_dir: Path, today: dt.date | None = None, bas
         config_file = work / "mkdocs.yml"
         config_file.write_text(yaml.dump(engine_config(base, docs, site_dir, config_path.parent), Dumper=_Dumper,
                                          allow_unicode=True, sort_keys=False), encoding="utf-8")
-        run_engine(config_file)
+        run_engine(config_file, engine)
         lap("engine")
     finally:
         if keep_build_dir is None:

@@ -12,7 +12,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .build import BuildRefused, build_site
 
     try:
-        report = build_site(args.data, args.site_dir, today=args.today, base_url=args.base_url, config_path=args.config)
+        report = build_site(args.data, args.site_dir, today=args.today, base_url=args.base_url, config_path=args.config,
+                            engine=args.engine)
     except BuildRefused as refused:
         print("Không dựng trang vì dữ liệu có lỗi / not building: the data has errors", file=sys.stderr)
         print_findings(refused.findings, "text", args.data)
@@ -31,3 +32,5 @@ def register(sub, add) -> None:
     p.add_argument("--today", type=_date, default=None, help="YYYY-MM-DD (mặc định hôm nay / default today)")
     p.add_argument("--base-url", default=None, help="địa chỉ gốc của trang cho mã QR / site address for QR codes")
     p.add_argument("--config", type=Path, default=None, help="mkdocs.yml")
+    p.add_argument("--engine", choices=["mkdocs", "zensical"], default="mkdocs",
+                   help="trình dựng trang / static-site engine (Zensical reads the same mkdocs.yml)")
