@@ -65,7 +65,7 @@ def browser():
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The site built once per test session from the bundled sample data."""
     site_dir = tmp_path_factory.mktemp("site")
-    run_cli("build", "--data", str(SAMPLE), "--site-dir", str(site_dir), check=True)
+    run_cli("build", "--data", str(SAMPLE), "--site-dir", str(site_dir), "--today", TODAY.isoformat(), check=True)
     return site_dir
 
 
