@@ -21,8 +21,8 @@ $(BIN)/.test: $(BIN)/.runtime requirements-test.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-test.txt
 	touch $@
 
+# `cnscd build` validates first and refuses invalid data, so validation is not run twice.
 site: $(BIN)/.runtime
-	$(BIN)/cnscd validate --data $(DATA)
 	$(BIN)/cnscd build --data $(DATA) --site-dir $(SITE_DIR)
 
 serve: site

@@ -75,7 +75,12 @@ def cmd_bench(args: argparse.Namespace) -> int:
         if args.site:
             from .site.build import build_site  # type: ignore[import-not-found]
 
-            _timed("site build (render + engine)", lambda: build_site(target, workdir / "site", today=today), figures)
+            report = _timed("site build (check + render + engine)",
+                            lambda: build_site(target, workdir / "site", today=today), figures)
+            print("  site stages: " + ", ".join(f"{k} {v:.1f} s" for k, v in report.seconds.items())
+                  + f"; {report.pages:,} pages")
+            pages = sorted((workdir / "site").rglob("index.html"), key=lambda p: p.stat().st_size)
+            print(f"  largest page: {pages[-1].stat().st_size / 1024:.1f} KB ({pages[-1].relative_to(workdir / 'site')})")
         total = sum(seconds for _, seconds, _ in figures[1:])
         print(f"  {'total (without generate)':<42} {total:8.2f} s")
     finally:
