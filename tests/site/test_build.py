@@ -103,3 +103,17 @@ def test_engine_config_keeps_python_tags(tmp_path):
                            Dumper=build._Dumper, allow_unicode=True)
     assert "!!python/name:cnscd.site.guides.heading_slug" in text
     assert f"docs_dir: {tmp_path / 'docs'}" in text
+
+
+def test_form_pages_get_the_configured_repository(built_site, tmp_path) -> None:
+    from cnscd.site.build import REPOSITORY_PLACEHOLDER, fill_settings
+
+    page = (built_site / "bieu-mau" / "to" / "index.html").read_text(encoding="utf-8")
+    assert REPOSITORY_PLACEHOLDER not in page
+    assert 'data-issue-url="https://github.com/example/to-cong-nghe-so/issues/new"' in page
+    (tmp_path / "a.md").write_text(f'<form data-issue-url="{REPOSITORY_PLACEHOLDER}/issues/new">', encoding="utf-8")
+    fill_settings(tmp_path, {"extra": {"repository": 'https://github.com/o/r"><script>'}})
+    assert (tmp_path / "a.md").read_text(encoding="utf-8") == (
+        '<form data-issue-url="https://github.com/o/r&quot;&gt;&lt;script&gt;/issues/new">')
+    with pytest.raises(ValueError, match=r"extra\.repository"):
+        fill_settings(tmp_path, {"extra": {"repository": "javascript:alert(1)"}})

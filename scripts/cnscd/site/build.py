@@ -7,6 +7,7 @@ The engine only ever sees a docs folder and a config file, so MkDocs can be swap
 from __future__ import annotations
 
 import datetime as dt
+import html
 import os
 import shutil
 import subprocess
@@ -134,6 +135,21 @@ def _copy_assets(target: Path) -> None:
         (target / name).write_text((folder / name).read_text(encoding="utf-8"), encoding="utf-8")
 
 
+REPOSITORY_PLACEHOLDER = "__CNSCD_REPOSITORY__"
+
+
+def fill_settings(docs: Path, config: dict) -> None:
+    """Put the configured repository address into hand-written pages that ask for it (the forms)."""
+    repository = str((config.get("extra") or {}).get("repository", "")).rstrip("/")
+    if not repository.startswith("https://"):
+        raise ValueError("mkdocs.yml: extra.repository phải là địa chỉ https:// / must be an https:// address")
+    value = html.escape(repository, quote=True)
+    for page in docs.rglob("*.md"):
+        text = page.read_text(encoding="utf-8")
+        if REPOSITORY_PLACEHOLDER in text:
+            page.write_text(text.replace(REPOSITORY_PLACEHOLDER, value), encoding="utf-8")
+
+
 FIND_MARKER, HOME_MARKER = "<!-- cnscd:find -->", "<!-- cnscd:home -->"
 
 
@@ -141,8 +157,8 @@ def write_home(docs: Path, derived: Derived, total_communes: int) -> None:
     """The hand-written home text with the search box and national figures put in at their markers."""
     source = docs / "index.md"
     text = source.read_text(encoding="utf-8") if source.is_file() else "# Tổ Công nghệ số cộng đồng\n"
-    for marker, html in zip((FIND_MARKER, HOME_MARKER), render.render_home(derived, total_communes), strict=True):
-        block = "\n" + render.html_block(html) + "\n"
+    for marker, fragment in zip((FIND_MARKER, HOME_MARKER), render.render_home(derived, total_communes), strict=True):
+        block = "\n" + render.html_block(fragment) + "\n"
         text = text.replace(marker, block) if marker in text else text.rstrip() + "\n\n" + block
     _write(source, text)
 
@@ -241,6 +257,7 @@ def build_site(data_dir: Path, site_dir: Path, today: dt.date | None = None, bas
         if docs.exists():
             shutil.rmtree(docs)
         shutil.copytree(docs_source, docs)
+        fill_settings(docs, base)
         write_home(docs, derived, len(ctx.units.communes))
         write_guides(docs, guide_list)
         report.provinces, report.communes, report.redirects = write_data_pages(docs, derived, ctx, base_url)
