@@ -74,6 +74,34 @@ def test_find_your_village_without_diacritics(page, site_server, typed, shown, c
     assert page.locator(".cnscd-screen").get_by_text(shown).first.is_visible()
 
 
+def test_find_box_keeps_up_while_typing(page, site_server):
+    page.goto(site_server + "/")
+    box = page.get_by_label("Tìm tổ ở thôn, xã của bạn")
+    box.click()
+    shards: list[str] = []
+    page.on("request", lambda request: shards.append(request.url) if "/tim-kiem/s/" in request.url else None)
+    for typed in ("thu", "thuc", "thuc phan"):
+        box.fill(typed)
+        page.locator("#cnscd-find-results a", has_text="Phường Thục Phán").first.wait_for(timeout=5000)
+    page.locator("#cnscd-find-results a", has_text="Phường Thục Phán").first.click()
+    page.wait_for_url(re.compile(r"/04-cao-bang/01273-phuong-thuc-phan/$"))
+    assert shards and all(url.endswith(".json") for url in shards)
+
+
+# At the sample's scale only the words that name a kind of place are common ("tổ", "dân" become common
+# nationally; tests/site/test_search.py checks that with a smaller budget).
+@pytest.mark.parametrize("typed", ["thon", "khu pho 5", "xa phuong"])
+def test_find_box_asks_for_more_than_common_words(page, site_server, typed):
+    shards: list[str] = []
+    page.on("request", lambda request: shards.append(request.url) if "/tim-kiem/s/" in request.url else None)
+    page.goto(site_server + "/")
+    page.get_by_label("Tìm tổ ở thôn, xã của bạn").fill(typed)
+    status = page.get_by_role("status")
+    status.get_by_text("Gõ thêm tên xã, phường hoặc tỉnh để thu hẹp kết quả.").wait_for(timeout=5000)
+    assert page.locator("#cnscd-find-results li").count() == 0
+    assert shards == []
+
+
 @pytest.mark.parametrize(("typed", "found"), [("cao bang", "Tỉnh Cao Bằng"), ("nguyen", "Nguyễn")])
 def test_find_box_folds_diacritics(page, site_server, typed, found):
     page.goto(site_server + "/")

@@ -1,15 +1,84 @@
 // "Find your village": matches names without diacritics ("cao bang" finds "Cao Bằng").
-// The index is built by cnscd.site.search with the same folding as cnscd.text.fold.
+// The index is built by cnscd.site.search with the same folding as cnscd.text.fold; `plan` below
+// chooses shards exactly as search.plan does, so a query downloads at most manifest.query_bytes.
 (function () {
   "use strict";
   var RANK = { commune: 0, village: 1, team: 2, province: 3, old_commune: 4, commune_no_data: 5 };
   var KIND_VI = { commune: "Xã, phường", village: "Thôn, tổ dân phố", team: "Tổ", province: "Tỉnh, thành phố",
     old_commune: "Xã cũ", commune_no_data: "Xã, phường (chưa có dữ liệu)" };
   var LIMIT = 30;
+  var TYPE_MORE = "Gõ thêm tên xã, phường hoặc tỉnh để thu hẹp kết quả.";
 
   function fold(text) {
     return text.toLowerCase().replace(/đ/g, "d").normalize("NFD").replace(/[\u0300-\u036f]/g, "")
       .replace(/\s+/g, " ").trim();
+  }
+
+  function words(text) {
+    return fold(text).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  }
+
+  function startsAny(list, token) {
+    return list.some(function (w) { return w.indexOf(token) === 0; });
+  }
+
+  function unique(list) {
+    return list.filter(function (x, i) { return list.indexOf(x) === i; });
+  }
+
+  function isNumber(token) { return /^\p{N}+$/u.test(token); }
+
+  // See search.plan: words, then pairs after a common word, then finished words as whole words.
+  function plan(m, query) {
+    var tokens = words(query).filter(function (t) { return m.stop.indexOf(t) === -1 && !isNumber(t); });
+    var pairs = [];
+    for (var i = 0; i + 1 < tokens.length; i++) {
+      if (m.common.indexOf(tokens[i]) !== -1) pairs.push(tokens[i] + " " + tokens[i + 1]);
+    }
+    var finished = /\s$/.test(query) ? tokens : tokens.slice(0, -1);
+    return cheapest(m, unique(tokens), false) || cheapest(m, unique(pairs), false) || cheapest(m, unique(finished), true);
+  }
+
+  function cheapest(m, candidates, whole) {
+    var names = Object.keys(m.shards), unusable = m.stop.concat(m.common), choices = [], loose = [];
+    function cost(keys) { return keys.reduce(function (sum, k) { return sum + m.shards[k]; }, 0); }
+    candidates.forEach(function (token) {
+      if (unusable.indexOf(token) !== -1 || (!whole && startsAny(unusable, token))) return;
+      var keys = whole ? [] : names.filter(function (k) { return k.indexOf(token) === 0; });
+      var owner = null;
+      names.forEach(function (k) {
+        if (token.indexOf(k) === 0 && k.length > token.indexOf(" ") && (owner === null || k.length > owner.length)) owner = k;
+      });
+      if (owner !== null && keys.indexOf(owner) === -1) keys.push(owner);
+      if (!whole && startsAny(m.context, token)) loose = loose.concat(keys);
+      else choices.push(keys);
+    });
+    if (loose.length) choices.push(unique(loose));
+    var best = null;
+    choices.forEach(function (keys) {
+      if (keys.length && cost(keys) <= m.query_bytes && (best === null || cost(keys) < cost(best))) best = keys;
+    });
+    return best;
+  }
+
+  // See search.decode: [kind, name, place, anchor?] with communes in the shard, provinces in the manifest.
+  function decode(m, shard) {
+    var kinds = Object.keys(RANK);
+    return shard.e.map(function (row) {
+      var t = kinds.filter(function (k) { return RANK[k] === row[0]; })[0], url, context;
+      if (t === "province" || t === "commune_no_data") {
+        url = m.provinces[row[2]][0];
+        context = t === "province" ? "" : m.provinces[row[2]][1];
+      } else if (t === "old_commune") {
+        url = row[2];
+        context = m.old_commune;
+      } else {
+        var commune = shard.c[row[2]], province = m.provinces[commune[2]][1];
+        url = commune[0] + (row.length > 3 ? "#" + row[3] : "");
+        context = t === "commune" ? province : commune[1] + ", " + province;
+      }
+      return { n: row[1], c: context, u: url, t: t, k: " " + words(row[1] + " " + context).join(" ") };
+    });
   }
 
   function setup() {
@@ -28,29 +97,34 @@
       return fetch(url).then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); });
     }
 
-    // The shard of the query word with the fewest entries: words are indexed by their first two letters.
+    function shardUrl(key) { return new URL("s/" + key.replace(/ /g, "-") + ".json", indexUrl); }
+
+    // Resolves to null when the query is too common to answer with a small download.
     function load(query) {
       if (!manifest) manifest = getJSON(indexUrl);
       return manifest.then(function (m) {
-        var best = null;
-        query.split(" ").forEach(function (t) {
-          if (t.length < 2) return;
-          var key = t.slice(0, 2), size = m.shards[key] || 0;
-          if (best === null || size < best.size) best = { key: key, size: size };
+        var keys = plan(m, query);
+        if (keys === null) return null;
+        return Promise.all(keys.map(function (key) {
+          if (!shards[key]) shards[key] = getJSON(shardUrl(key)).then(function (d) { return decode(m, d); });
+          return shards[key];
+        })).then(function (parts) {
+          var seen = {};
+          return [].concat.apply([], parts).filter(function (e) {
+            var id = e.t + e.u + e.n;
+            if (seen[id]) return false;
+            seen[id] = true;
+            return true;
+          });
         });
-        if (best === null || best.size === 0) return [];
-        if (!shards[best.key]) {
-          shards[best.key] = getJSON(new URL(best.key + ".json", indexUrl)).then(function (d) { return d.entries; });
-        }
-        return shards[best.key];
       });
     }
 
     function show(query, entries) {
-      var tokens = query.split(" ");
+      var tokens = words(query);
+      query = tokens.join(" ");
       var hits = entries.filter(function (e) {
-        var words = " " + e.k;
-        return tokens.every(function (t) { return words.indexOf(" " + t) !== -1; });
+        return tokens.every(function (t) { return e.k.indexOf(" " + t) !== -1; });
       });
       hits.sort(function (a, b) {
         var an = fold(a.n), bn = fold(b.n);
@@ -76,9 +150,12 @@
     }
 
     function run() {
-      var query = fold(input.value);
-      if (query.length < 2) { list.textContent = ""; status.textContent = ""; return; }
-      load(query).then(function (entries) { if (fold(input.value) === query) show(query, entries); })
+      var query = input.value;
+      if (fold(query).length < 2) { list.textContent = ""; status.textContent = ""; return; }
+      load(query).then(function (entries) {
+        if (input.value !== query) return;
+        if (entries === null) { list.textContent = ""; status.textContent = TYPE_MORE; } else show(query, entries);
+      })
         .catch(function () { status.textContent = "Không tải được danh sách. Hãy chọn tỉnh ở bên dưới."; });
     }
 
