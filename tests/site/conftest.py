@@ -26,3 +26,26 @@ def commune(derived: Derived, code: str):
 
 def province(derived: Derived, code: str):
     return next(p for p in derived.provinces if p.code == code)
+
+
+def large_commune(derived: Derived, villages: int):
+    """Phường Vũng Tàu grown to `villages` villages, each with one active team with full contacts.
+
+    Long names and positions on purpose: the leader "Nguyễn Thị Phương Thảo", "Bí thư chi bộ kiêm trưởng
+    khu phố", both leader and deputy with consented phones, a Zalo group, a decision and a latest report.
+    """
+    import copy
+
+    big = copy.deepcopy(commune(derived, "26506"))
+    template = big.villages[1]
+    team = template.teams[0]
+    team.leaders[0].name, team.leaders[0].position = "Nguyễn Thị Phương Thảo", "Bí thư chi bộ kiêm trưởng khu phố"
+    assert team.leaders[0].phone and team.deputies[0].phone and team.decision_number and team.latest_report
+    big.villages = []
+    for number in range(villages):
+        village = copy.deepcopy(template)
+        village.village_id, village.name = f"V26506-{number:03d}", f"Khu phố Phước Thắng {number}"
+        village.teams[0].team_id, village.teams[0].name = f"T79-{number:04d}", f"Tổ CNSCĐ Khu phố Phước Thắng {number}"
+        village.teams[0].zalo_url = f"https://zalo.me/g/cnscd26506kp{number}"
+        big.villages.append(village)
+    return big

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from cnscd.site import build
+from cnscd.site import build, render
 from tests.conftest import ROOT, TODAY, run_cli
 from tests.datautil import edit
+from tests.site.conftest import commune, large_commune, province
 
 COMMUNE = "79-ho-chi-minh/26506-phuong-vung-tau/"
 
@@ -21,7 +22,7 @@ def test_commune_page_and_its_files(built_site):
     assert {p.name for p in folder.iterdir()} == {"index.html", "qr.svg", "to-cnscd-26506.csv", "to-cnscd-26506.json"}
     assert (folder / "qr.svg").read_text(encoding="utf-8").startswith("<?xml")
     html = (folder / "index.html").read_text(encoding="utf-8")
-    assert "Tổ Công nghệ số cộng đồng Phường Vũng Tàu" in html
+    assert '<span class="cnscd-kicker">Tổ Công nghệ số cộng đồng</span> Phường Vũng Tàu</h1>' in html
     assert 'href="tel:+84900000166"' in html
 
 
@@ -29,6 +30,21 @@ def test_commune_page_within_60_kb(built_site):
     sizes = {p: p.stat().st_size for p in built_site.glob("[0-9][0-9]-*/[0-9][0-9][0-9][0-9][0-9]-*/index.html")}
     assert len(sizes) == 15
     assert max(sizes.values()) <= 60 * 1024, max(sizes.items(), key=lambda item: item[1])
+
+
+@pytest.mark.parametrize(("villages", "pages"), [(30, 1), (50, 1), (150, 3), (170, 3)])
+def test_large_communes_fit_60_kb_with_the_theme(built_site, derived, villages, pages):
+    """Material's chrome is measured on the built sample page; synthetic communes are rendered in memory."""
+    p, c = province(derived, "79"), commune(derived, "26506")
+    url = build.read_config(ROOT / "mkdocs.yml")["site_url"] + render.commune_path(p, c)
+    built = (built_site / COMMUNE / "index.html").read_text(encoding="utf-8")
+    fragment = render.html_block(render.render_commune(derived, p, c, url))
+    assert fragment in built
+    theme = len(built.encode()) - len(fragment.encode())
+    assert theme <= render.THEME_ALLOWANCE, theme
+    rendered = render.render_commune_pages(derived, p, large_commune(derived, villages), url)
+    sizes = {path: theme + len(render.html_block(html).encode()) for path, html in rendered.items()}
+    assert len(sizes) == pages and max(sizes.values()) <= 60 * 1024, sizes
 
 
 def test_commune_pages_are_out_of_search_and_nav(built_site):

@@ -13,7 +13,7 @@ from cnscd.derive import derive
 from cnscd.load import load
 from cnscd.site import render
 from tests.conftest import SAMPLE, TODAY
-from tests.site.conftest import commune, province
+from tests.site.conftest import commune, large_commune, province
 
 GOLDEN = Path(__file__).parent / "golden"
 URL = "https://example.org/"
@@ -58,7 +58,7 @@ def test_commune_page_shows_consented_phones_as_tel_links(derived):
     html = render.render_commune(derived, p, c, URL)
     assert '<a href="tel:+84900000166">0900 000 166</a>' in html
     assert "gồm các xã cũ: Phường 1 (Thành phố Vũng Tàu), Phường Thắng Tam (Thành phố Vũng Tàu)" in html
-    assert "Quyết định số 232/QĐ-UBND ngày 19/07/2025" in html
+    assert "<td>232/QĐ-UBND, 19/07/2025</td>" in html
 
 
 def test_data_is_escaped_not_interpreted():
@@ -66,12 +66,23 @@ def test_data_is_escaped_not_interpreted():
     team = next(t for t in dataset.rows("teams") if t["team_id"] == "T79-0002")
     team.data["name"] = '<script>alert("x")</script> **bold** [link](javascript:alert(1))'
     team.data["zalo_url"] = 'https://zalo.me/g/x" onclick="alert(1)'
+    village_team = next(t for t in dataset.rows("teams") if t["team_id"] == "T79-0003")
+    village_team.data["name"] = "<b>Tổ</b> & <i>bạn</i>"
+    village_team.data["zalo_url"] = 'https://zalo.me/g/y"><script>alert(2)</script>'
     derived = derive(Context(dataset, TODAY))
     p, c = province(derived, "79"), commune(derived, "26506")
-    page = render.page({"title": c.name}, render.render_commune(derived, p, c, URL))
-    assert "<script>" not in page
+    one = render.render_commune_pages(derived, p, c, URL)
+    split = render.render_commune_pages(derived, p, c, URL, budget=5000)
+    assert list(one) == [""] and len(split) == 3
+    for path, html in [*one.items(), *split.items()]:
+        page = render.page({"title": c.name}, html)
+        assert "<script>" not in page and "<b>Tổ" not in page, path
+    page = render.page({"title": c.name}, one[""])
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page
     assert 'href="https://zalo.me/g/x&#34; onclick=&#34;alert(1)"' in page
+    assert "<p><b>&lt;b&gt;Tổ&lt;/b&gt; &amp; &lt;i&gt;bạn&lt;/i&gt;</b></p>" in page  # a name unlike its village's is shown
+    assert 'href="https://zalo.me/g/y&#34;&gt;&lt;script&gt;alert(2)&lt;/script&gt;"' in split[""]
+    assert "<th scope=\"row\">Tổ dân phố 1 — &lt;b&gt;Tổ&lt;/b&gt; &amp; &lt;i&gt;bạn&lt;/i&gt;</th>" in split["chi-tiet-1/"]
 
 
 def test_page_is_front_matter_and_one_html_block(derived):
@@ -103,22 +114,33 @@ def test_paths_keep_codes_and_d_for_đ(derived):
     assert render.redirect_path("26508") == "xa-cu/26508/"
 
 
-def test_a_large_commune_fits_the_page_budget(derived):
-    """45 villages (about 1.5 times the national average) with full contacts stay under 60 KB with the theme."""
-    import copy
-
+def test_a_large_commune_keeps_every_contact_on_its_first_page(derived):
+    """Above the budget the first page keeps one line per village (phone, Zalo) and the old anchors."""
     p = province(derived, "79")
-    big = copy.deepcopy(commune(derived, "26506"))
-    template = big.villages[1]
-    team = template.teams[0]
-    team.leaders[0].name, team.leaders[0].position = "Nguyễn Thị Phương Thảo", "Bí thư chi bộ kiêm trưởng khu phố"
-    big.villages = []
-    for number in range(45):
-        village = copy.deepcopy(template)
-        village.village_id, village.name = f"V26506-{number:03d}", f"Khu phố Phước Thắng {number}"
-        village.teams[0].team_id, village.teams[0].name = f"T79-{number:04d}", f"Tổ CNSCĐ Khu phố Phước Thắng {number}"
-        village.teams[0].zalo_url = f"https://zalo.me/g/cnscd26506kp{number}"
-        big.villages.append(village)
-    html = render.page({"title": big.name}, render.render_commune(derived, p, big, URL + render.commune_path(p, big)))
-    theme = 12 * 1024  # Material's header, footer and scripts on a page without nav, measured on the sample
-    assert len(html.encode()) + theme <= 60 * 1024, len(html.encode())
+    big = large_commune(derived, 150)
+    pages = render.render_commune_pages(derived, p, big, URL + render.commune_path(p, big))
+    assert list(pages) == ["", "chi-tiet-1/", "chi-tiet-2/"]
+    first = pages[""]
+    for number, village in enumerate(big.villages):
+        team = village.teams[0]
+        part = "chi-tiet-1/" if number < 75 else "chi-tiet-2/"
+        assert f'<li id="{village.village_id.lower()}-ten"><a id="{team.team_id.lower()}" href="{part}#{team.team_id.lower()}">' in first
+        assert f'href="{team.zalo_url}"' in first
+        assert f'id="{village.village_id.lower()}-ten"' in pages[part] and f'<ul id="{team.team_id.lower()}">' in pages[part]
+        assert f"<th scope=\"row\">{village.name}</th>" in pages[part]
+    assert first.count('href="tel:+84900000171"') == 150
+    assert "Bí thư chi bộ" not in first and "Bí thư chi bộ" in pages["chi-tiet-2/"]
+
+
+def test_a_commune_that_fits_stays_one_page(derived):
+    p = province(derived, "79")
+    assert list(render.render_commune_pages(derived, p, large_commune(derived, 50), URL)) == [""]
+
+
+def test_split_commune_golden(derived):
+    """The sample commune forced over a tiny budget: the first page with one line per village, and its parts."""
+    p, c = province(derived, "79"), commune(derived, "26506")
+    pages = render.render_commune_pages(derived, p, c, URL + render.commune_path(p, c), budget=5000)
+    assert list(pages) == ["", "chi-tiet-1/", "chi-tiet-2/"]
+    check_golden("commune-26506-split.html", pages[""])
+    check_golden("commune-26506-chi-tiet-1.html", pages["chi-tiet-1/"])

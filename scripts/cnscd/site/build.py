@@ -182,12 +182,14 @@ def write_data_pages(docs: Path, derived: Derived, ctx: Context, base_url: str) 
             path = render.commune_path(province, commune)
             url = base_url + path
             folder = docs / path
-            _write(folder / "index.md", render.page(
-                {"title": f"Tổ CNSCĐ {commune.name}, {province.name}",
-                 "description": f"Ai giúp người dân dùng dịch vụ số ở {commune.name}: tổ trưởng, số điện thoại, nhóm Zalo.",
-                 # Thousands of commune pages stay out of Material's search index and out of the nav.
-                 "search": {"exclude": True}, "hide": ["navigation", "toc"]},
-                render.render_commune(derived, province, commune, url)))
+            # One page, or a first page and parts (chi-tiet-N/) for a commune with very many villages.
+            for part, fragment in render.render_commune_pages(derived, province, commune, url).items():
+                number = f" (phần {part.rstrip('/').rsplit('-', 1)[1]})" if part else ""
+                _write(folder / part / "index.md", render.page(
+                    {"title": f"Tổ CNSCĐ {commune.name}, {province.name}{number}",
+                     "description": f"Ai giúp người dân dùng dịch vụ số ở {commune.name}: tổ trưởng, số điện thoại, nhóm Zalo.",
+                     # Thousands of commune pages stay out of Material's search index and out of the nav.
+                     "search": {"exclude": True}, "hide": ["navigation", "toc"]}, fragment))
             downloads.write_pair(folder, f"to-cnscd-{commune.code}", list(downloads.commune_rows(province, commune)),
                                  {"province": province.name, "commune": commune.name, "today": derived.today.isoformat()})
             posters.write_qr(url, folder / "qr.svg")

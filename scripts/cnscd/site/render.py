@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 
 import jinja2
 import markupsafe
 import yaml
 
 from .. import periods
-from ..derive import REPORT_STATUS_VI, CommuneFacts, Derived, ProvinceFacts, percent
+from ..derive import REPORT_STATUS_VI, CommuneFacts, Derived, ProvinceFacts, TeamFacts, VillageFacts, percent
 from ..model import PILLAR_VI, ROLE_VI, VILLAGE_KIND_VI, Pillar
 from ..phones import display_phone, tel_href
 from ..text import fold, slugify
@@ -43,7 +44,7 @@ def _environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.PackageLoader("cnscd.site", "templates"), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(phone=display_phone, tel=tel_href, date_vi=date_vi, period_vi=periods.label_vi,
-                       percent=percent, number=number_vi)
+                       percent=percent, number=number_vi, fold=fold)
     env.globals.update(ROLE_VI=ROLE_VI, KIND_VI=VILLAGE_KIND_VI, PILLAR_VI=PILLAR_VI, CADENCE_VI=CADENCE_VI,
                        MODE_VI=MODE_VI, REPORT_VI=REPORT_STATUS_VI, STATUS_VI=STATUS_VI)
     return env
@@ -103,9 +104,83 @@ def render_province(derived: Derived, province: ProvinceFacts) -> str:
                                                     today=derived.today)
 
 
-def render_commune(derived: Derived, province: ProvinceFacts, commune: CommuneFacts, page_url: str) -> str:
+# A page may weigh 60 KB with the theme; Material's header, footer and scripts take about 10.5 KB of it
+# (tests/site/test_build.py measures them on the built sample and checks this allowance).
+PAGE_BUDGET = 60 * 1024
+THEME_ALLOWANCE = 12 * 1024
+
+
+@dataclass
+class Part:
+    """Some villages of a commune too large for one page, shown in full on their own page."""
+
+    path: str  # inside the commune's folder: "chi-tiet-1/"
+    title: str
+    villages: list[VillageFacts]
+
+
+def report_rows(teams: list[TeamFacts], villages: list[VillageFacts]) -> list[tuple[str, TeamFacts]]:
+    """(label, team) for the decisions and reports table: a village team is labelled by its village."""
+    rows = [(team.name, team) for team in teams]
+    for village in villages:
+        for team in village.teams:
+            if team.active:
+                named = fold(team.name) != fold(f"Tổ CNSCĐ {village.name}")
+                rows.append((f"{village.name} — {team.name}" if named else village.name, team))
+    return rows
+
+
+def _fits(html: str, budget: int) -> bool:
+    return len(html_block(html).encode()) <= budget
+
+
+def render_commune(derived: Derived, province: ProvinceFacts, commune: CommuneFacts, page_url: str,
+                   parts: list[Part] | None = None) -> str:
+    """The commune page: every team's contacts, then decisions and reports; with parts, one line per village."""
+    rows = report_rows(commune.commune_teams, [] if parts else commune.villages)
     return ENV.get_template("commune.html").render(p=province, c=commune, tally=commune.tally, root="../../",
-                                                   page_url=page_url, today=derived.today)
+                                                   page_url=page_url, parts=parts, report_rows=rows,
+                                                   today=derived.today)
+
+
+def render_commune_part(derived: Derived, province: ProvinceFacts, commune: CommuneFacts, part: Part,
+                        parts: list[Part]) -> str:
+    return ENV.get_template("commune_part.html").render(p=province, c=commune, tally=commune.tally, root="../../../",
+                                                        part=part, parts=parts,
+                                                        report_rows=report_rows([], part.villages),
+                                                        today=derived.today)
+
+
+def split_villages(commune: CommuneFacts, count: int) -> list[Part]:
+    """count parts of consecutive villages, as even as possible, titled by their first and last village."""
+    size, extra = divmod(len(commune.villages), count)
+    parts, start = [], 0
+    for number in range(1, count + 1):
+        end = start + size + (1 if number <= extra else 0)
+        chunk = commune.villages[start:end]
+        title = f"Thôn, tổ dân phố (phần {number}/{count}): {chunk[0].name} – {chunk[-1].name}"
+        parts.append(Part(f"chi-tiet-{number}/", title, chunk))
+        start = end
+    return parts
+
+
+def render_commune_pages(derived: Derived, province: ProvinceFacts, commune: CommuneFacts, page_url: str,
+                         budget: int = PAGE_BUDGET - THEME_ALLOWANCE) -> dict[str, str]:
+    """The commune's pages by path inside its folder: one page when everything fits the budget.
+
+    Otherwise the first page keeps one line per village (a phone to call, the Zalo group) and the full
+    teams with their decisions and reports go to as few parts as fit (chi-tiet-1/, chi-tiet-2/, …).
+    """
+    whole = render_commune(derived, province, commune, page_url)
+    if _fits(whole, budget) or len(commune.villages) < 2:
+        return {"": whole}
+    count = 2
+    while True:
+        parts = split_villages(commune, count)
+        pages = {part.path: render_commune_part(derived, province, commune, part, parts) for part in parts}
+        if all(_fits(html, budget) for html in pages.values()) or count >= len(commune.villages):
+            return {"": render_commune(derived, province, commune, page_url, parts), **pages}
+        count += 1
 
 
 def render_redirect(old_name: str, targets: list[tuple[str, str]]) -> str:
