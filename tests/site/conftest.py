@@ -28,18 +28,20 @@ def province(derived: Derived, code: str):
     return next(p for p in derived.provinces if p.code == code)
 
 
-def large_commune(derived: Derived, villages: int):
+def large_commune(derived: Derived, villages: int, long_names: bool = True):
     """Phường Vũng Tàu grown to `villages` villages, each with one active team with full contacts.
 
-    Long names and positions on purpose: the leader "Nguyễn Thị Phương Thảo", "Bí thư chi bộ kiêm trưởng
-    khu phố", both leader and deputy with consented phones, a Zalo group, a decision and a latest report.
+    Both leader and deputy with consented phones, a Zalo group, a decision and a latest report; with
+    long_names the leader is "Nguyễn Thị Phương Thảo", "Bí thư chi bộ kiêm trưởng khu phố" (the worst
+    case for bytes), else the sample's "Dương Quang Hải", "Tổ trưởng tổ dân phố" (a typical one).
     """
     import copy
 
     big = copy.deepcopy(commune(derived, "26506"))
     template = big.villages[1]
     team = template.teams[0]
-    team.leaders[0].name, team.leaders[0].position = "Nguyễn Thị Phương Thảo", "Bí thư chi bộ kiêm trưởng khu phố"
+    if long_names:
+        team.leaders[0].name, team.leaders[0].position = "Nguyễn Thị Phương Thảo", "Bí thư chi bộ kiêm trưởng khu phố"
     assert team.leaders[0].phone and team.deputies[0].phone and team.decision_number and team.latest_report
     big.villages = []
     for number in range(villages):
