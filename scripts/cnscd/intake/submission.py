@@ -11,6 +11,7 @@ from .. import periods
 from ..load import Dataset
 from ..model import Pillar
 from ..phones import normalise_phone
+from ..site.guides import check_front_matter
 from ..text import clean, has_control, has_html, slugify
 from ..units import Units
 from .body import ParsedBody
@@ -192,6 +193,11 @@ def guide_change(parsed: ParsedBody, form: Form, dataset: Dataset, units: Units,
         return change
     meta = {"title": parsed.text("title"), "platform": parsed.text("platform"), "pillar": str(pillar),
             "audience": parsed.text("audience"), "author": parsed.text("author"), "reviewed_on": today}
+    # The same front-matter rules the site build applies: a guide accepted here always builds.
+    for problem in check_front_matter(source, meta):
+        change.error(line(problem.field or "title"), problem.field, problem.code, problem.message_vi, problem.message_en)
+    if change.has_errors:
+        return change
     front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000)
     body = parsed.text("body").replace("\r\n", "\n").strip()
     path = f"{GUIDES_DIR}/{slug}.md"
