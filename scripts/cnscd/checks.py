@@ -64,14 +64,7 @@ class Context:
 
     def current_commune(self, team: Row) -> str | None:
         """The 2025 commune a team serves now, if it can be told."""
-        if team["level"] == Level.DISTRICT:
-            return None
-        if team["unit_scheme"] == Scheme.CURRENT:
-            return team["commune_code"] or None
-        if team["current_commune_code"]:
-            return team["current_commune_code"]
-        mapped = self.units.old_to_new.get(team["commune_code"], [])
-        return mapped[0] if len(mapped) == 1 else None
+        return self.units.current_commune(team)
 
     def policy(self, province_code: str, day: dt.date) -> Row | None:
         """The province's rules in force on a day (2025 scheme)."""

@@ -6,12 +6,13 @@ lookup always names its scheme.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import package
 from .load import Dataset
-from .model import Scheme
+from .model import Level, Scheme
 from .text import slugify
 from .write import render, write_text_atomic
 
@@ -50,6 +51,20 @@ class Units:
         """2025 province of a 2025 commune."""
         row = self.communes.get(code)
         return row["province_code"] if row else None
+
+    def current_commune(self, team: Mapping[str, str]) -> str | None:
+        """The 2025 commune a team serves now, if it can be told (never for a district team).
+
+        A pre-2025 team's own code is an old one and may now name another commune, so it is mapped.
+        """
+        if team["level"] == Level.DISTRICT:
+            return None
+        if team["unit_scheme"] == Scheme.CURRENT:
+            return team["commune_code"] or None
+        if team["current_commune_code"]:
+            return team["current_commune_code"]
+        mapped = self.old_to_new.get(team["commune_code"], [])
+        return mapped[0] if len(mapped) == 1 else None
 
     def current_communes(self, scheme: str, code: str) -> list[str]:
         """The 2025 commune(s) a unit reference now lies in."""

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from ..load import Dataset, Row
+from ..load import Dataset
 from ..model import VILLAGE_KIND_VI, Role
 from ..phones import normalise_phone
 from ..text import clean, fold
@@ -74,15 +74,6 @@ def _same_name(a: str, b: str) -> bool:
     return fold(a) == fold(b)
 
 
-def _team_commune(team: Row, units: Units) -> str | None:
-    if team["unit_scheme"] == "2025":
-        return team["commune_code"] or None
-    if team["current_commune_code"]:
-        return team["current_commune_code"]
-    mapped = units.old_to_new.get(team["commune_code"], [])
-    return mapped[0] if len(mapped) == 1 else None
-
-
 def roster_change(change: Change, dataset: Dataset, units: Units, today: dt.date, *, commune_code: str,
                   village: str, team_id: str, team_name: str, established_on: str, notes: str,
                   members: list[MemberInput], lines: dict[str, int | None]) -> None:
@@ -139,14 +130,14 @@ def roster_change(change: Change, dataset: Dataset, units: Units, today: dt.date
             change.error(line("team_id"), "team_id", "team-unknown", f"Không có tổ mã {team_id}",
                          f"No team with id {team_id}")
             return
-        if _team_commune(found_team, units) != commune_code:
+        if units.current_commune(found_team) != commune_code:
             change.error(line("team_id"), "team_id", "team-wrong-commune",
                          f"Tổ {team_id} không thuộc {commune['name']} ({commune_code})",
                          f"Team {team_id} is not in {commune['name']} ({commune_code})")
             return
         team = dict(found_team.data)
     else:
-        candidates = [t for t in teams if t["status"] == "active" and _team_commune(t, units) == commune_code
+        candidates = [t for t in teams if t["status"] == "active" and units.current_commune(t) == commune_code
                       and (t["village_id"] == village_row["village_id"] if village_row
                            else t["level"] == "commune")]
         if len(candidates) > 1:

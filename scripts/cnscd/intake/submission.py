@@ -7,7 +7,7 @@ import re
 
 import yaml
 
-from .. import periods
+from .. import package, periods
 from ..load import Dataset
 from ..model import Pillar
 from ..phones import normalise_phone
@@ -136,10 +136,9 @@ def report_change(parsed: ParsedBody, form: Form, dataset: Dataset, units: Units
     if change.has_errors:
         return change
     assert team is not None
-    from .. import package
-
     change.province_code = package.partition_of(team.file)
-    change.commune_code = team["current_commune_code"] or team["commune_code"]
+    # Authority is by 2025 commune: a pre-2025 team's own code may now name another commune.
+    change.commune_code = units.current_commune(team)
     notes = "; ".join(part for part in (
         f"Khó khăn: {clean(' '.join(parsed.text('difficulties').split()))}" if parsed.text("difficulties") else "",
         f"Đề xuất: {clean(' '.join(parsed.text('proposals').split()))}" if parsed.text("proposals") else "",
