@@ -441,6 +441,7 @@ CHECKS: tuple[Check, ...] = (
 )
 
 
-def run_checks(dataset: Dataset, today: dt.date) -> list[Finding]:
-    ctx = Context(dataset, today)
+def run_checks(dataset: Dataset, today: dt.date, ctx: Context | None = None) -> list[Finding]:
+    """All rules; pass the Context when the caller needs it afterwards (the site build), so it is built once."""
+    ctx = ctx or Context(dataset, today)
     return [item for check in CHECKS for item in check(ctx)]

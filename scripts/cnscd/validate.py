@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from . import package
-from .checks import run_checks
+from .checks import Context, run_checks
 from .load import Dataset, load
 from .model import Finding, Severity
 
@@ -86,11 +86,11 @@ def validate(root: Path, today: dt.date | None = None, schema: bool = True) -> l
     return validate_dataset(dataset, today, schema=schema)
 
 
-def validate_dataset(dataset: Dataset, today: dt.date, schema: bool = True) -> list[Finding]:
+def validate_dataset(dataset: Dataset, today: dt.date, schema: bool = True, ctx: Context | None = None) -> list[Finding]:
     findings = check_headers(dataset)
     if schema:
         findings += check_frictionless(dataset)
-    findings += run_checks(dataset, today)
+    findings += run_checks(dataset, today, ctx)
     return sorted(set(findings), key=lambda f: (f.file, f.row or 0, f.field or "", f.code))
 
 

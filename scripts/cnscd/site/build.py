@@ -243,13 +243,13 @@ def build_site(data_dir: Path, site_dir: Path, today: dt.date | None = None, bas
         clock = now
 
     dataset = load(data_dir)
-    problems = errors(validate_dataset(dataset, today))
+    ctx = Context(dataset, today)
+    problems = errors(validate_dataset(dataset, today, ctx=ctx))
     guide_list = guides.load_guides(docs_source)
     problems += [finding for guide in guide_list for finding in guide.findings]
     if problems:
         raise BuildRefused(problems)
     lap("check")
-    ctx = Context(dataset, today)
     derived = derive(ctx)
     lap("derive")
 
