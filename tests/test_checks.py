@@ -210,6 +210,12 @@ def case_wrong_folder(root: Path) -> list[Expected]:
              "Dòng này thuộc tỉnh mã 04, không thuộc thư mục 19")]
 
 
+def case_html_in_unit_name(root: Path) -> list[Expected]:
+    # Unit names become page titles, which the theme prints unescaped: they are checked like any text.
+    row = edit(root, "units/communes.csv", "code", "01273", name="Phường <script>x</script>")
+    return [("units/communes.csv", row, "name", "text-html", "Không được chứa mã HTML")]
+
+
 CASES: dict[str, Callable[[Path], list[Expected]]] = {
     name.removeprefix("case_"): func for name, func in globals().items() if name.startswith("case_")
 }
