@@ -445,4 +445,12 @@ CHECKS: tuple[Check, ...] = (
 def run_checks(dataset: Dataset, today: dt.date, ctx: Context | None = None) -> list[Finding]:
     """All rules; pass the Context when the caller needs it afterwards (the site build), so it is built once."""
     ctx = ctx or Context(dataset, today)
-    return [item for check in CHECKS for item in check(ctx)]
+    return [item for check in all_checks() for item in check(ctx)]
+
+
+def all_checks() -> tuple[Check, ...]:
+    """The core rules plus the personal-data rules, which live in modules of their own."""
+    from .consent import CONSENT_CHECKS
+    from .contact import CONTACT_CHECKS
+
+    return CHECKS + CONSENT_CHECKS + CONTACT_CHECKS

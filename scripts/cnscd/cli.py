@@ -115,7 +115,8 @@ _EXTENSIONS: list = []
 def _load_extensions() -> None:
     import importlib
 
-    for module in ("cnscd.site.cli", "cnscd.intake.cli", "cnscd.bench"):
+    for module in ("cnscd.site.cli", "cnscd.intake.cli", "cnscd.privacy.cli", "cnscd.service.cli",
+                   "cnscd.documents.cli", "cnscd.history.cli", "cnscd.bench"):
         try:
             mod = importlib.import_module(module)
         except ModuleNotFoundError as exc:
