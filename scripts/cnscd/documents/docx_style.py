@@ -1,0 +1,199 @@
+"""Layout of an administrative document per Decree 30/2020/NĐ-CP, on top of python-docx.
+
+A4, margins 20 / 20 / 30 / 15 mm (top, bottom, left, right), Times New Roman 13 pt. The font is set on
+the styles and on their East Asian attribute too: Word picks the East Asian font for Vietnamese text
+on some systems, and without it a draft opens in a different face.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from docx import Document
+from docx.document import Document as DocumentType
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+FONT = "Times New Roman"
+SIZE = Pt(13)
+MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 15}
+PAGE_MM = (210, 297)
+TEXT_WIDTH_MM = PAGE_MM[0] - MARGINS_MM["left"] - MARGINS_MM["right"]
+PLACEHOLDER = "…"
+CENTER, LEFT, JUSTIFY = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.JUSTIFY
+
+
+def _set_fonts(element_rpr_owner, name: str = FONT) -> None:
+    """Set ascii, hAnsi, cs and eastAsia fonts on a style's or run's rPr."""
+    rpr = element_rpr_owner.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attribute), name)
+
+
+def new_document() -> DocumentType:
+    """An empty A4 document whose every style writes Times New Roman 13 pt."""
+    document = Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(PAGE_MM[0]), Mm(PAGE_MM[1])
+    section.top_margin, section.bottom_margin = Mm(MARGINS_MM["top"]), Mm(MARGINS_MM["bottom"])
+    section.left_margin, section.right_margin = Mm(MARGINS_MM["left"]), Mm(MARGINS_MM["right"])
+    for style_name in ("Normal", "Table Grid"):
+        style = document.styles[style_name]
+        style.font.name = FONT
+        style.font.size = SIZE
+        _set_fonts(style.element)
+    normal = document.styles["Normal"].paragraph_format
+    normal.space_before, normal.space_after, normal.line_spacing = Pt(0), Pt(6), 1.0
+    # Pages are numbered at the top centre from the second page on (Decree 30, Appendix I).
+    section.different_first_page_header_footer = True
+    header = section.header.paragraphs[0]
+    header.alignment = CENTER
+    _field(header.add_run(), "PAGE")
+    return document
+
+
+def _field(run, instruction: str) -> None:
+    for kind, text in (("begin", None), (None, instruction), ("end", None)):
+        if kind:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        else:
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = text
+        run._r.append(element)
+    _style_run(run)
+
+
+def _style_run(run, bold: bool = False, italic: bool = False, size: Pt = SIZE) -> None:
+    run.bold, run.italic = bold, italic
+    run.font.name, run.font.size = FONT, size
+    _set_fonts(run._r)
+
+
+def para(container, text: str = "", *, bold: bool = False, italic: bool = False, align=JUSTIFY,
+         indent: bool = False, after: int = 6, size: Pt = SIZE) -> Paragraph:
+    """One paragraph; lines split on \\n become line breaks inside it (headings keep their block)."""
+    paragraph = container.add_paragraph()
+    paragraph.alignment = align
+    paragraph.paragraph_format.space_after = Pt(after)
+    if indent:
+        paragraph.paragraph_format.first_line_indent = Mm(10)
+    for index, line in enumerate(text.split("\n")):
+        run = paragraph.add_run(line)
+        _style_run(run, bold, italic, size)
+        if index < text.count("\n"):
+            run.add_break()
+    return paragraph
+
+
+def runs(container, parts: Sequence[tuple[str, bool]], *, indent: bool = True, align=JUSTIFY) -> Paragraph:
+    """A paragraph of (text, bold) pieces: «Điều 1.» bold, the rest plain."""
+    paragraph = container.add_paragraph()
+    paragraph.alignment = align
+    if indent:
+        paragraph.paragraph_format.first_line_indent = Mm(10)
+    for text, bold in parts:
+        _style_run(paragraph.add_run(text), bold)
+    return paragraph
+
+
+def _borders(table: Table, visible: bool) -> None:
+    tbl_pr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:val"), "single" if visible else "nil")
+        if visible:
+            element.set(qn("w:sz"), "4")
+            element.set(qn("w:color"), "000000")
+        borders.append(element)
+    tbl_pr.append(borders)
+
+
+def _cell_text(cell, text: str, bold: bool = False, italic: bool = False, align=LEFT) -> None:
+    paragraph = cell.paragraphs[0]
+    paragraph.alignment = align
+    paragraph.paragraph_format.space_after = Pt(0)
+    for index, line in enumerate(text.split("\n")):
+        run = paragraph.add_run(line)
+        _style_run(run, bold, italic)
+        if index < text.count("\n"):
+            run.add_break()
+
+
+def layout_table(document: DocumentType, left: Sequence[tuple[str, bool, bool]],
+                 right: Sequence[tuple[str, bool, bool]], widths_mm: tuple[int, int]) -> Table:
+    """Two borderless columns: the issuer beside the national motto, recipients beside the signature.
+
+    Each side is a list of (text, bold, italic) paragraphs, centred.
+    """
+    table = document.add_table(rows=1, cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    _borders(table, visible=False)
+    for cell, blocks, width in zip(table.rows[0].cells, (left, right), widths_mm, strict=True):
+        cell.width = Mm(width)
+        for index, (text, bold, italic) in enumerate(blocks):
+            paragraph = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
+            paragraph.alignment = CENTER
+            paragraph.paragraph_format.space_after = Pt(0)
+            for line_index, line in enumerate(text.split("\n")):
+                run = paragraph.add_run(line)
+                _style_run(run, bold, italic)
+                if line_index < text.count("\n"):
+                    run.add_break()
+    return table
+
+
+def grid_table(document: DocumentType, headers: Sequence[str], rows: Sequence[Sequence[str]],
+               widths_mm: Sequence[int], centred: Sequence[int] = (0,)) -> Table:
+    """A bordered table with a bold header row repeated on every page."""
+    table = document.add_table(rows=1, cols=len(headers))
+    table.style = document.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    _borders(table, visible=True)
+    header = table.rows[0]
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    header._tr.get_or_add_trPr().append(repeat)
+    for cell, text, width in zip(header.cells, headers, widths_mm, strict=True):
+        cell.width = Mm(width)
+        _cell_text(cell, text, bold=True, align=CENTER)
+    for values in rows:
+        cells = table.add_row().cells
+        for index, (cell, text, width) in enumerate(zip(cells, values, widths_mm, strict=True)):
+            cell.width = Mm(width)
+            _cell_text(cell, str(text), align=CENTER if index in centred else LEFT)
+    return table
+
+
+def page_break(document: DocumentType) -> None:
+    document.add_page_break()
+
+
+def date_line(place: str, day: dt.date | None) -> str:
+    """«Bình Sơn, ngày 05 tháng 02 năm 2026»: days below 10 and months below 3 take a leading zero.
+
+    Without a date the line keeps dots to fill in by hand once the chair signs.
+    """
+    if day is None:
+        return f"{place}, ngày {PLACEHOLDER} tháng {PLACEHOLDER} năm {PLACEHOLDER}"
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def short_date(day: dt.date | None) -> str:
+    """«ngày 05 tháng 02 năm 2026» for references to this document, dots without a date."""
+    return date_line("", day).removeprefix(", ")
