@@ -8,7 +8,7 @@ SITE_DIR ?= site
 PYTHON ?= $(shell for p in python3.12 $$HOME/.pyenv/versions/3.12*/bin/python3.12 /usr/local/bin/python3.12 /usr/bin/python3.12; do \
 	$$p -c 'import sys; assert sys.version_info[:2] == (3, 12)' 2>/dev/null && { echo $$p; break; }; done)
 
-.PHONY: site serve test lint validate fmt bench system-deps clean
+.PHONY: site serve test lint validate fmt bench system-deps clean intake-serve
 
 $(BIN)/.runtime: requirements.txt pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.12 not found (cần Python 3.12)"; exit 2; }
@@ -52,6 +52,12 @@ test: $(BIN)/.test system-deps
 
 bench: $(BIN)/.runtime
 	$(BIN)/cnscd bench
+
+# The intake service against this checkout: valid submissions become branches submission/web-<receipt>;
+# the journal is .cnscd/intake.sqlite3 (ignored by git). `make serve` is the site it accepts forms from.
+intake-serve: $(BIN)/.runtime
+	$(BIN)/cnscd intake-serve --local --data $(DATA) --host 127.0.0.1 --port 8787 \
+		--allow-origin http://127.0.0.1:8000 --allow-origin http://localhost:8000
 
 clean:
 	rm -rf $(VENV) $(SITE_DIR) .pytest_cache
