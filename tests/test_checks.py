@@ -74,7 +74,8 @@ def case_phone_without_consent(root: Path) -> list[Expected]:
 
 
 def case_consent_without_date(root: Path) -> list[Expected]:
-    row = edit(root, MEMBERS, "member_id", "M04-000019", phone="0900123456", phone_consent="true")
+    row = edit(root, MEMBERS, "member_id", "M04-000019", phone="0900123456", phone_consent="true",
+               phone_consent_method="paper_form", phone_consent_recorded_by="Công chức Văn hóa - Xã hội xã")
     return [(MEMBERS, row, "phone_consent_on", "consent-date-missing",
              "Thiếu ngày người đó đồng ý công khai số điện thoại")]
 

@@ -41,7 +41,7 @@ def make_nationwide(target: Path, source: Path, villages_per_commune: int, commu
     builder = build(units, areas, communes_per_area=communes, villages_per_commune=villages_per_commune,
                     today=today, report_months=report_months, indicators_per_report=indicators, history=False)
     policies = [row for row in SAMPLE_POLICIES if row[0] == "pre2025"] + [
-        ("2025", code, "2025-07-01", "", 3, "monthly", 25, "Dữ liệu thử tải (giả định)") for code in sorted(units.provinces)]
+        ("2025", code, "2025-07-01", "", 3, "monthly", 25, "2025-12-31", "Dữ liệu thử tải (giả định)") for code in sorted(units.provinces)]
     write(target, builder, policies)
 
 

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from . import package, periods
 from .checks import Context
+from .consent import public_phone, withdrawals_by_person
 from .load import Row, parse_date
 from .model import Cadence, Level, Role, Status
 
@@ -193,9 +195,8 @@ def report_status(established_on: dt.date | None, period: str, submitted: dt.dat
     return ReportStatus.ON_TIME if submitted <= due else ReportStatus.LATE
 
 
-def _person(member: Row) -> Person:
-    consented = member["phone_consent"] == "true"
-    return Person(member["full_name"], member["role"], member["position"], member["phone"] if consented else "")
+def _person(member: Row, withdrawals: Mapping[str, dt.date]) -> Person:
+    return Person(member["full_name"], member["role"], member["position"], public_phone(member, withdrawals))
 
 
 def _policies(ctx: Context) -> dict[str, Policy]:
@@ -233,6 +234,7 @@ def derive(ctx: Context) -> Derived:
     policies = _policies(ctx)
     due = {code: due_period(policy, today) for code, policy in policies.items()}
     submissions = _submissions(ctx)
+    withdrawals = withdrawals_by_person(ctx.dataset)
     decisions = ctx.dataset.index("decisions", "decision_id")
     communes: dict[str, CommuneFacts] = {}
 
@@ -264,8 +266,8 @@ def derive(ctx: Context) -> Derived:
             continue
         members = ctx.active_members(team["team_id"])
         facts.member_count = len(members)
-        facts.leaders = [_person(m) for m in members if m["role"] == Role.LEADER]
-        facts.deputies = [_person(m) for m in members if m["role"] == Role.DEPUTY]
+        facts.leaders = [_person(m, withdrawals) for m in members if m["role"] == Role.LEADER]
+        facts.deputies = [_person(m, withdrawals) for m in members if m["role"] == Role.DEPUTY]
         policy = policies.get(place.province_code)
         sent = submissions.get(team["team_id"], {})
         if sent:

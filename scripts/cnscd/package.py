@@ -20,7 +20,7 @@ DESCRIPTOR = "datapackage.yaml"
 
 UNIT_TABLES = ("provinces", "communes", "legacy_provinces", "legacy_districts", "legacy_communes", "commune_mapping")
 NATIONAL_TABLES = ("indicators", "policies")
-PARTITIONED_TABLES = ("villages", "decisions", "teams", "members", "reports", "targets", "trainings")
+PARTITIONED_TABLES = ("villages", "decisions", "teams", "members", "reports", "targets", "trainings", "withdrawals")
 # Order matters: a resource is listed after the ones its foreign keys point to.
 TABLES = UNIT_TABLES + NATIONAL_TABLES + PARTITIONED_TABLES
 YEARLY_TABLES = ("reports",)

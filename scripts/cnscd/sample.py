@@ -58,16 +58,17 @@ INDICATORS = [
 # (2025 province, pre-2025 district whose communes the sample uses): the seeds' areas.
 SAMPLE_AREAS = [("04", "040"), ("19", "058"), ("51", "524"), ("79", "747"), ("75", "731")]
 SAMPLE_POLICIES = [
-    ("pre2025", "04", "2022-07-15", "2025-06-30", 3, "monthly", 25,
+    ("pre2025", "04", "2022-07-15", "2025-06-30", 3, "monthly", 25, "",
      "Công văn hướng dẫn thành lập Tổ CNSCĐ của UBND thành phố Cao Bằng (7/2022)"),
-    ("2025", "04", "2025-07-01", "", 3, "monthly", 25, "Dữ liệu mẫu: giữ quy định 2022 của thành phố Cao Bằng"),
-    ("2025", "19", "2025-07-01", "", 3, "monthly", 25, "Dữ liệu mẫu (giả định)"),
-    ("2025", "51", "2025-07-01", "", 3, "monthly", 25, "Dữ liệu mẫu (giả định)"),
-    ("2025", "79", "2025-07-01", "", 4, "monthly", 20, "Dữ liệu mẫu (giả định)"),
-    ("2025", "75", "2025-07-01", "", 5, "quarterly", 25,
+    ("2025", "04", "2025-07-01", "", 3, "monthly", 25, "2025-12-31", "Dữ liệu mẫu: giữ quy định 2022 của thành phố Cao Bằng"),
+    ("2025", "19", "2025-07-01", "", 3, "monthly", 25, "2025-12-31", "Dữ liệu mẫu (giả định)"),
+    ("2025", "51", "2025-07-01", "", 3, "monthly", 25, "2025-12-31", "Dữ liệu mẫu (giả định)"),
+    ("2025", "79", "2025-07-01", "", 4, "monthly", 20, "2025-12-31", "Dữ liệu mẫu (giả định)"),
+    ("2025", "75", "2025-07-01", "", 5, "quarterly", 25, "2025-12-31",
      "Văn bản kiện toàn Tổ CNSCĐ của tỉnh Đồng Nai (2025): tối thiểu 5 thành viên, báo cáo quý trước ngày 25"),
 ]
 MERGER_DAY = dt.date(2025, 7, 1)
+CONSENT_METHODS = ("paper_form", "in_person_witnessed", "online_self")
 
 
 @dataclass
@@ -99,16 +100,19 @@ class _Builder:
             position = self.rng.choice(POSITIONS_LEADER if role == "leader" else
                                        POSITIONS_DEPUTY if role == "deputy" else POSITIONS_MEMBER)
             consent = (role != "member" and self.rng.random() < 0.8) or self.rng.random() < 0.15
-            phone = consent_on = ""
+            phone = consent_on = method = recorded_by = ""
             if consent:
                 self.phones += 1
                 phone = f"0900{self.phones:06d}"
                 consent_on = joined.isoformat()
+                method = CONSENT_METHODS[self.phones % len(CONSENT_METHODS)]
+                recorded_by = "Công chức Văn hóa - Xã hội xã"
             self.add(province, "members", {
                 "member_id": self.next_id("M", province, 6), "team_id": team_id,
                 "person_id": self.next_id("P", province, 6), "full_name": self.name(), "role": role,
                 "position": position, "joined_on": joined.isoformat(), "left_on": left, "phone": phone,
-                "phone_consent": "true" if consent else "false", "phone_consent_on": consent_on, "notes": "",
+                "phone_consent": "true" if consent else "false", "phone_consent_on": consent_on,
+                "phone_consent_method": method, "phone_consent_recorded_by": recorded_by, "notes": "",
             })
 
     def decision(self, province: str, scheme: str, unit_code: str, issuer: str, signed: dt.date, title: str) -> str:
@@ -271,8 +275,27 @@ def build(units: Units, areas: list[tuple[str, str | None]], communes_per_area: 
                 "place": "Trực tuyến qua Zoom" if online else f"Hội trường UBND {units.communes[communes[index % len(communes)]]['name']}",
                 "topic": topic, "platform": platform,
                 "trainer": "Sở Khoa học và Công nghệ" if index % 2 == 0 else "VNPT",
-                "participants": str(builder.rng.randrange(20, 150)), "notes": ""})
+                "participants": str(builder.rng.randrange(20, 150)), "notes": "", "status": "held"})
+        # One planned class ahead, so pages show what is coming (no random draw: earlier data stays the same).
+        builder.add(province, "trainings", {
+            "training_id": builder.next_id("H", province, 4), "held_on": (today + dt.timedelta(days=24)).isoformat(),
+            "status": "planned", "commune_code": communes[0], "mode": "in_person",
+            "place": f"Hội trường UBND {units.communes[communes[0]]['name']}",
+            "topic": "Thanh toán không dùng tiền mặt bằng mã QR", "platform": "", "trainer": "Sở Khoa học và Công nghệ",
+            "participants": "0", "notes": "Số người tham gia ghi sau khi tổ chức"})
+        _sample_withdrawal(builder, province, today)
     return builder
+
+
+def _sample_withdrawal(builder: _Builder, province: str, today: dt.date) -> None:
+    """One applied withdrawal per province: the person's phone is gone, the request date stays on record."""
+    for member in builder.rows[province]["members"]:
+        if member["phone_consent"] == "false" and not member["left_on"]:
+            builder.add(province, "withdrawals", {
+                "person_id": member["person_id"], "requested_on": (today - dt.timedelta(days=40)).isoformat(),
+                "channel": "paper", "applied_on": (today - dt.timedelta(days=33)).isoformat(),
+                "notes": "Đơn giấy nộp tại UBND xã"})
+            return
 
 
 def write(root: Path, builder: _Builder, policies: list[tuple] | None = None) -> None:

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 
+from cnscd.load import load
 from cnscd.site import downloads
 from tests.datautil import edit
 from tests.site.conftest import commune, province
@@ -42,7 +43,7 @@ def test_commune_rows_and_json(derived):
 def test_published_members_keep_only_consented_phones(data_copy, tmp_path):
     # Validation refuses such a row; the publisher still never copies the number.
     edit(data_copy, "provinces/79-ho-chi-minh/members.csv", "member_id", "M79-000003", phone="0900000999")
-    descriptor = downloads.publish_package(data_copy, tmp_path / "out")
+    descriptor = downloads.publish_package(load(data_copy), tmp_path / "out")
     text = (tmp_path / "out" / "provinces/79-ho-chi-minh/members.csv").read_text(encoding="utf-8")
     assert "0900000999" not in text
     assert "0900000164" in text  # a consented number stays

@@ -266,7 +266,7 @@ def build_site(data_dir: Path, site_dir: Path, today: dt.date | None = None, bas
         report.guides = len(guide_list)
         downloads.write_pair(docs / "du-lieu", "to-cnscd-ca-nuoc", list(downloads.national_rows(derived)),
                              {"today": today.isoformat()})
-        downloads.publish_package(data_dir, docs / "du-lieu")
+        downloads.publish_package(ctx.dataset, docs / "du-lieu")
         _copy_assets(docs / ASSETS)
         report.pages = sum(1 for _ in docs.rglob("*.md"))
         lap("render")

@@ -1,7 +1,7 @@
 """Open-data downloads: team lists per commune, province and nation (CSV and JSON), and the published package.
 
 Only consented phone numbers leave this module: team rows take phones from `derive.Person`, which is
-blank without consent, and the published members table is rewritten with the same rule.
+blank without consent, and the published members table is rewritten with the same rule (`consent.public_phone`).
 """
 
 from __future__ import annotations
@@ -9,12 +9,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .. import package
+from ..consent import public_phone, withdrawals_by_person
 from ..derive import CommuneFacts, Derived, Person, ProvinceFacts, TeamFacts
+from ..load import Dataset, Row
 from ..text import csv_safe
 
 COLUMNS = [
@@ -89,33 +91,39 @@ def write_pair(folder: Path, stem: str, rows: list[dict], meta: dict) -> None:
     (folder / f"{stem}.json").write_text(to_json(rows, meta), encoding="utf-8")
 
 
-def _consented_members(source: Path, target: Path) -> None:
-    """Copy a members file, blanking any phone whose owner has not consented (validation refuses those anyway)."""
-    with open(source, encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        fields = list(reader.fieldnames or [])
-        rows = list(reader)
+def _published_table(rows: list[Row], fields: list[str], strings: set[str]) -> str:
+    """One partition as published: clean cells, text made formula-safe (TAB and CR included)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(fields)
     for row in rows:
-        if row.get("phone_consent") != "true":
-            row["phone"] = ""
-    with open(target, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+        writer.writerow([csv_safe(row[name]) if name in strings else row[name] for name in fields])
+    return buffer.getvalue()
 
 
-def publish_package(data_dir: Path, target: Path) -> Path:
-    """The data package as `datapackage.json` with inline schemas, next to copies of its files."""
-    descriptor = package.build_descriptor(data_dir, inline_schemas=True)
+def publish_package(dataset: Dataset, target: Path) -> Path:
+    """The data package as `datapackage.json` with inline schemas, next to the files written from the loaded data.
+
+    Files are written from the cleaned rows, not copied: a phone leaves only through `consent.public_phone`
+    (so a withdrawal hides it at the next build, before the data is edited), and no cell keeps a leading
+    TAB, CR or formula sign a spreadsheet would run.
+    """
+    descriptor = package.build_descriptor(dataset.root, inline_schemas=True)
+    withdrawals = withdrawals_by_person(dataset)
     for resource in descriptor["resources"]:
+        table, schema = resource["name"], resource["schema"]
+        fields = package.field_names(schema)
+        strings = {f["name"] for f in schema["fields"] if f.get("type", "string") == "string"}
+        by_file: dict[str, list[Row]] = defaultdict(list)
+        for row in dataset.rows(table):
+            if table == "members":
+                row = Row(row.file, row.line, {**row, "phone": public_phone(row, withdrawals)})
+            by_file[row.file].append(row)
         paths = resource["path"] if isinstance(resource["path"], list) else [resource["path"]]
         for relpath in paths:
             destination = target / relpath
             destination.parent.mkdir(parents=True, exist_ok=True)
-            if resource["name"] == "members":
-                _consented_members(data_dir / relpath, destination)
-            else:
-                shutil.copyfile(data_dir / relpath, destination)
+            destination.write_text(_published_table(by_file.get(relpath, []), fields, strings), encoding="utf-8")
     path = target / "datapackage.json"
     path.write_text(json.dumps(descriptor, ensure_ascii=False, indent=1), encoding="utf-8")
     return path
