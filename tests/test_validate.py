@@ -117,3 +117,15 @@ def test_future_depends_on_today(data_copy: Path) -> None:
     assert [f.code for f in validate(data_copy, TODAY, schema=False)] == ["date-in-future"]
     later = TODAY.replace(month=12, day=2)
     assert [f for f in validate(data_copy, later, schema=False) if f.severity == Severity.ERROR] == []
+
+
+def test_duplicate_key_across_partitions_names_both_places(data_copy: Path) -> None:
+    source = read(data_copy, "provinces/04-cao-bang/members.csv")[5]  # line 7 of the Cao Bằng file
+    target = "provinces/79-ho-chi-minh/members.csv"
+    row = append(data_copy, target, **source)
+    found = [f for f in validate(data_copy, TODAY) if f.code == "primary-key"]
+    assert [(f.file, f.row, f.field) for f in found] == [(target, row, "member_id")]
+    assert found[0].message_vi == "Trùng khóa chính (member_id) với provinces/04-cao-bang/members.csv dòng 7"
+    assert "provinces/04-cao-bang/members.csv row 7" in found[0].message_en
+    duplicate = next(f for f in validate(data_copy, TODAY) if f.code == "member-duplicate")
+    assert "provinces/04-cao-bang/members.csv dòng 7" in duplicate.message_vi

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 from . import package
@@ -71,12 +72,33 @@ def check_frictionless(dataset: Dataset) -> list[Finding]:
             position = getattr(error, "row_number", None)
             relpath, row = _locate(dataset, task.name, position)
             kind = error.type
+            if kind == "primary-key":
+                found.append(_primary_key_finding(dataset, task.name, relpath, row, getattr(error, "note", "") or ""))
+                continue
             vi = _FRICTIONLESS_VI.get(kind, "Lỗi cấu trúc bảng")
             note = getattr(error, "note", "") or ""
             found.append(Finding(relpath, row, getattr(error, "field_name", None), kind,
                                  f"{vi}: {note}" if note else vi,
                                  f"{error.title}: {note}" if note else error.message))
     return found
+
+
+_POSITION = re.compile(r"position (\d+)")
+
+
+def _primary_key_finding(dataset: Dataset, table: str, relpath: str, row: int | None, note: str) -> Finding:
+    """Name both places of a duplicate key: across partitions, frictionless only gives a package-wide position."""
+    key = package.load_schema(dataset.root, table).get("primaryKey", [])
+    fields = ", ".join(key) if isinstance(key, list) else str(key)
+    match = _POSITION.search(note)
+    if match is None:
+        return Finding(relpath, row, fields, "primary-key", f"Trùng khóa chính ({fields})",
+                       f"Duplicate primary key ({fields})")
+    first_file, first_row = _locate(dataset, table, int(match.group(1)))
+    where = f"{first_file} dòng {first_row}" if first_file != relpath else f"dòng {first_row}"
+    where_en = f"{first_file} row {first_row}" if first_file != relpath else f"row {first_row}"
+    return Finding(relpath, row, fields, "primary-key", f"Trùng khóa chính ({fields}) với {where}",
+                   f"Duplicate primary key ({fields}): the same as {where_en}")
 
 
 def validate(root: Path, today: dt.date | None = None, schema: bool = True) -> list[Finding]:
