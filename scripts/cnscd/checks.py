@@ -172,9 +172,10 @@ def check_duplicate_members(ctx: Context) -> Iterator[Finding]:
         for member in members:
             for earlier in by_person[member["person_id"]]:
                 if _overlaps(earlier, member):
+                    there = "" if earlier.file == member.file else f"{earlier.file} "
                     yield finding(member, "person_id", "member-duplicate",
-                                  f"{member['full_name']} đã có trong tổ {team_id} (dòng {earlier.line})",
-                                  f"{member['full_name']} is already on team {team_id} (row {earlier.line})")
+                                  f"{member['full_name']} đã có trong tổ {team_id} ({there}dòng {earlier.line})",
+                                  f"{member['full_name']} is already on team {team_id} ({there}row {earlier.line})")
                     break
             by_person[member["person_id"]].append(member)
             key = tone_key(member["full_name"])
