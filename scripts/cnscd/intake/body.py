@@ -11,11 +11,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..model import Finding, Severity
+from ..model import Finding
 from ..text import clean
 from .forms import Form, label_key
 
 EMPTY_VALUES = {"_no response_", "none", "_none_"}
+# Limits, refused before any parsing (README): about 30,000 roster lines; one line is a person or a paragraph.
+MAX_BODY_CHARS = 2_000_000
+MAX_LINE_CHARS = 10_000
 _HEADING = re.compile(r"^#{3}\s+(?P<label>.+?)\s*#*\s*$")
 _CHECKBOX = re.compile(r"^\s*[-*]\s+\[(?P<mark>[ xX])\]\s*(?P<label>.*)$")
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
@@ -65,8 +68,23 @@ def _value(lines: list[str]) -> tuple[str, int]:
 def parse_body(text: str, form: Form, source: str = "issue") -> ParsedBody:
     """Map each section of the body to its form field id; missing required fields are located errors."""
     result = ParsedBody()
+    text = text or ""
+    if len(text) > MAX_BODY_CHARS:
+        result.findings.append(Finding(
+            source, None, None, "body-too-large",
+            f"Nội dung dài {len(text):,} ký tự, quá giới hạn {MAX_BODY_CHARS:,}; không xử lý. Hãy chia thành nhiều lần gửi "
+            "(mỗi tổ một lần)", f"The submission is {len(text):,} characters, past the {MAX_BODY_CHARS:,} limit; "
+            "not processed. Split it into several submissions (one per team)"))
+        return result
     labels = form.by_label()
-    lines = (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    for number, line in enumerate(lines, start=1):
+        if len(line) > MAX_LINE_CHARS:
+            result.findings.append(Finding(
+                source, number, None, "line-too-long",
+                f"Dòng {number} dài {len(line):,} ký tự, quá giới hạn {MAX_LINE_CHARS:,}; không xử lý",
+                f"Line {number} is {len(line):,} characters long, past the {MAX_LINE_CHARS:,} limit; not processed"))
+            return result
     sections: list[tuple[str, int, list[str]]] = []  # field id, heading line (1-based), value lines
     for number, line in enumerate(lines, start=1):
         match = _HEADING.match(line)
@@ -83,14 +101,20 @@ def parse_body(text: str, form: Form, source: str = "issue") -> ParsedBody:
             f"The body does not follow the «{form.name}» form: no «### label» heading matches it. "
             "Please open the issue with the form."))
         return result
+    headings: dict[str, int] = {}
     for field_id, heading_line, value_lines in sections:
         spec = form.get(field_id)
         assert spec is not None
-        if field_id in result.values:
+        if field_id in headings:
+            # Two answers to one question: which one the person meant is theirs to say, not ours to guess.
             result.findings.append(Finding(
                 source, heading_line, field_id, "field-duplicate",
-                f"Mục «{spec.label}» xuất hiện hai lần; dùng lần sau cùng",
-                f"The field «{spec.label}» appears twice; the last one is used", Severity.WARNING))
+                f"Mục «{spec.label}» xuất hiện hai lần (dòng {headings[field_id]} và dòng {heading_line}); "
+                "xóa một mục rồi gửi lại",
+                f"The field «{spec.label}» appears twice (lines {headings[field_id]} and {heading_line}); "
+                "remove one and send again"))
+            continue
+        headings[field_id] = heading_line
         if spec.type == "checkboxes":
             checked = []
             for line in value_lines:

@@ -13,8 +13,9 @@ import yaml
 
 from ..text import clean
 
-FORM_FILES = {"team": "to.yml", "report": "bao-cao.yml", "guide": "huong-dan.yml"}
-FORM_LABELS = {"team": "bieu-mau-to", "report": "bieu-mau-bao-cao", "guide": "bieu-mau-huong-dan"}
+FORM_FILES = {"team": "to.yml", "report": "bao-cao.yml", "guide": "huong-dan.yml", "withdrawal": "go-so.yml"}
+FORM_LABELS = {"team": "bieu-mau-to", "report": "bieu-mau-bao-cao", "guide": "bieu-mau-huong-dan",
+               "withdrawal": "bieu-mau-go-so"}
 REPO_ROOT = Path(__file__).resolve().parents[3]
 
 
@@ -92,8 +93,8 @@ def report_form_text(indicators: list[dict[str, str]]) -> str:
             "placeholder": "T79-0002"}, "validations": {"required": True}},
         {"type": "input", "id": "period", "attributes": {
             "label": "Kỳ báo cáo",
-            "description": "Tháng (2026-10) hoặc quý (2026-Q3). Period: YYYY-MM or YYYY-Qn.",
-            "placeholder": "2026-10"}, "validations": {"required": True}},
+            "description": "Tháng (tháng 10/2026) hoặc quý (quý 3/2026). A month or a quarter.",
+            "placeholder": "tháng 10/2026"}, "validations": {"required": True}},
     ]
     for row in sorted(indicators, key=lambda r: r["code"]):
         body.append({"type": "input", "id": row["code"], "attributes": {

@@ -1,8 +1,9 @@
 """The official annex roster table (TT | Họ tên | Chức vụ tổ, xóm/đơn vị công tác | Chức vụ Tổ công nghệ
 số cộng đồng | SĐT | Ghi chú) from .xlsx or .csv → member inputs and a per-row report (pure reading).
 
-Communes keep these tables in spreadsheets with title rows, merged cells and blank rows; the official
-table has no consent column, so without one no phone number is stored.
+Communes keep these tables in spreadsheets with title rows, merged cells, blank rows and names split
+over two columns (Họ | Tên). The official table has no consent column, so without one no phone number is
+stored. A file past a limit is refused whole before any work: rows are never dropped silently.
 """
 
 from __future__ import annotations
@@ -10,18 +11,28 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import itertools
 import sys
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..contact import find_contacts, message
 from ..model import Finding, Severity
 from ..phones import normalise_phone
 from ..text import clean, fold
-from .roster import MemberInput, parse_role
+from .roster import CONSENT_HELP_EN, CONSENT_HELP_VI, MemberInput, parse_consent, parse_role
 
+# Limits (documented in the README): a commune's roster is tens of rows; these leave room for a whole
+# province's list in one file and refuse anything past them before reading it.
+MAX_FILE_BYTES = 5_000_000
+MAX_UNPACKED_BYTES = 50_000_000  # an .xlsx is a zip: its inflated size is capped too
 MAX_ROWS = 5000
+MAX_COLUMNS = 50
+MAX_CELL_CHARS = 2000
 # Folded header text → column; the first matching rule wins, so the longer headers come first.
+_EXACT = {"tt": "number", "stt": "number", "so tt": "number", "ten": "given_name",
+          "ho": "family_name", "ho dem": "family_name", "ho lot": "family_name", "ho va ten dem": "family_name",
+          "ho, ten dem": "family_name", "ho va dem": "family_name", "ho va chu dem": "family_name"}
 _HEADERS = [
     ("consent", ("dong y",)),
     ("role", ("cong nghe so", "chuc vu trong to", "vai tro")),
@@ -29,10 +40,13 @@ _HEADERS = [
     ("full_name", ("ho ten", "ho va ten")),
     ("phone", ("sdt", "so dien thoai", "dien thoai")),
     ("notes", ("ghi chu",)),
-    ("number", ("tt", "stt")),
 ]
-_YES = {"co", "x", "yes", "true", "1", "dong y", "đong y"}
-_NO = {"khong", "no", "false", "0", ""}
+
+
+class TooLarge(Exception):
+    def __init__(self, code: str, vi: str, en: str, row: int | None = None) -> None:
+        super().__init__(en)
+        self.code, self.vi, self.en, self.row = code, vi, en, row
 
 
 @dataclass
@@ -41,18 +55,58 @@ class Sheet:
     findings: list[Finding] = field(default_factory=list)
     imported: list[str] = field(default_factory=list)  # one line per accepted row, for the report
 
+    @property
+    def has_errors(self) -> bool:
+        return any(f.severity == Severity.ERROR for f in self.findings)
+
 
 def column_of(text: str) -> str | None:
-    key = fold(clean(text)).replace("\n", " ")
+    key = " ".join(fold(clean(text)).replace(":", " ").split())
     if not key:
         return None
+    if key in _EXACT:
+        return _EXACT[key]
     for column, needles in _HEADERS:
-        if column == "number":
-            if key in needles:
-                return column
-        elif any(n in key for n in needles):
+        if any(n in key for n in needles):
             return column
     return None
+
+
+def header_columns(cells: list[str]) -> dict[str, list[int]] | None:
+    """Column → positions when the row is a roster header (a name column and a role column), else None."""
+    found: dict[str, list[int]] = {}
+    for position, text in enumerate(cells):
+        column = column_of(text)
+        if column:
+            found.setdefault(column, []).append(position)
+    has_name = "full_name" in found or ("family_name" in found and "given_name" in found)
+    return found if has_name and "role" in found else None
+
+
+def _join(values: list[str]) -> str:
+    """Cells of one name side by side; a value merged across them (repeated by the reader) counts once."""
+    parts: list[str] = []
+    for value in values:
+        if value and (not parts or parts[-1] != value):
+            parts.append(value)
+    return clean(" ".join(parts))
+
+
+def member_from_row(cells: list[str], columns: dict[str, list[int]], headers: list[str], line: int | None,
+                    field_id: str = "members") -> MemberInput:
+    """One row under a header: a name split over Họ | Tên is read whole; unknown columns are kept as notes."""
+    def values(name: str) -> list[str]:
+        return [cells[i] for i in columns.get(name, []) if i < len(cells)]
+
+    def first(name: str) -> str:
+        return next((v for v in values(name) if v), "")
+
+    name = _join(values("full_name")) or _join(values("family_name") + values("given_name"))
+    known = {i for positions in columns.values() for i in positions}
+    extra = [f"{headers[i]}: {cells[i]}" if i < len(headers) and headers[i] else cells[i]
+             for i in range(len(cells)) if i not in known and cells[i]]
+    notes = "; ".join(v for v in [first("notes"), *extra] if v)
+    return MemberInput(name, first("role"), first("position"), first("phone"), line, first("consent"), notes, field_id)
 
 
 def _cell(value: object) -> str:
@@ -63,31 +117,79 @@ def _cell(value: object) -> str:
     return clean(str(value))
 
 
+def _check_shape(row: list[str], index: int) -> None:
+    """Refuse the whole file at the first row past a limit, saying which limit and where."""
+    if index >= MAX_ROWS:
+        raise TooLarge("too-many-rows",
+                       f"Bảng có hơn {MAX_ROWS} dòng (dòng {index + 1} còn dữ liệu); không nhập phần nào. "
+                       "Hãy tách thành nhiều tệp, mỗi tổ một tệp",
+                       f"The table has more than {MAX_ROWS} rows (row {index + 1} has data); nothing imported. "
+                       "Split it into several files, one per team", index + 1)
+    filled = [i for i, value in enumerate(row) if value]
+    if filled and filled[-1] >= MAX_COLUMNS:
+        raise TooLarge("too-many-columns", f"Dòng {index + 1} có dữ liệu ở cột thứ {filled[-1] + 1}, quá {MAX_COLUMNS} cột",
+                       f"Row {index + 1} has data in column {filled[-1] + 1}, past {MAX_COLUMNS} columns", index + 1)
+    for position in filled:
+        if len(row[position]) > MAX_CELL_CHARS:
+            raise TooLarge("cell-too-long", f"Ô ở dòng {index + 1}, cột {position + 1} dài quá {MAX_CELL_CHARS} ký tự",
+                           f"The cell at row {index + 1}, column {position + 1} is longer than {MAX_CELL_CHARS} "
+                           "characters", index + 1)
+
+
+def _trimmed(rows) -> list[list[str]]:
+    """Cells as text, every limit checked as rows arrive; trailing empty rows and columns are dropped."""
+    grid: list[list[str]] = []
+    for index, raw in enumerate(rows):
+        row = [_cell(v) for v in raw]
+        while row and not row[-1]:
+            row.pop()
+        if row:
+            _check_shape(row, index)
+        grid.append(row[:MAX_COLUMNS])
+    while grid and not grid[-1]:
+        grid.pop()
+    return grid
+
+
 def read_grid(path: Path) -> list[list[str]]:
     """Cells as text; merged ranges of an .xlsx are filled with their top-left value."""
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise TooLarge("file-too-large", f"Tệp {size:,} byte, quá giới hạn {MAX_FILE_BYTES:,} byte; không nhập phần nào",
+                       f"The file is {size:,} bytes, past the {MAX_FILE_BYTES:,} byte limit; nothing imported")
     if path.suffix.lower() in (".xlsx", ".xlsm"):
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+        if unpacked > MAX_UNPACKED_BYTES:
+            raise TooLarge("file-too-large", f"Tệp giải nén ra {unpacked:,} byte, quá giới hạn {MAX_UNPACKED_BYTES:,} byte",
+                           f"The file unpacks to {unpacked:,} bytes, past the {MAX_UNPACKED_BYTES:,} byte limit")
         from openpyxl import load_workbook
 
         book = load_workbook(path, data_only=True)
         sheet = book.worksheets[0]
-        grid = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True, max_row=MAX_ROWS)]
+        for other in book.worksheets[1:]:
+            if any(v not in (None, "") for row in other.iter_rows(values_only=True) for v in row):
+                raise TooLarge("sheets-many", f"Tệp có nhiều trang tính có dữ liệu («{other.title}»); chỉ nhập được một "
+                               "trang: hãy để mỗi tổ một tệp", f"The file has more than one sheet with data "
+                               f"(«{other.title}»); one sheet per file, one team per file")
+        grid = _trimmed(sheet.iter_rows(values_only=True))
         for merged in sheet.merged_cells.ranges:
-            top = grid[merged.min_row - 1][merged.min_col - 1] if merged.min_row - 1 < len(grid) else ""
+            if merged.min_row - 1 >= len(grid) or merged.min_col - 1 >= len(grid[merged.min_row - 1]):
+                continue
+            top = grid[merged.min_row - 1][merged.min_col - 1]
             for r in range(merged.min_row - 1, min(merged.max_row, len(grid))):
-                for c in range(merged.min_col - 1, merged.max_col):
-                    if c < len(grid[r]):
-                        grid[r][c] = top
+                grid[r] += [""] * (min(merged.max_col, MAX_COLUMNS) - len(grid[r]))
+                for c in range(merged.min_col - 1, min(merged.max_col, MAX_COLUMNS)):
+                    grid[r][c] = top
         return grid
-    raw = path.read_bytes()
-    return read_csv_text(raw.decode("utf-8-sig"))
+    return read_csv_text(path.read_bytes().decode("utf-8-sig"))
 
 
 def read_csv_text(text: str) -> list[list[str]]:
     text = text.replace("\r\n", "\n").replace("\r", "\n")  # files saved on old Macs end lines with CR
     sample = text[:4096]
     delimiter = max([",", ";", "\t"], key=sample.count)
-    rows = itertools.islice(csv.reader(io.StringIO(text), delimiter=delimiter), MAX_ROWS)
-    return [[clean(c) for c in row] for row in rows]
+    return _trimmed(csv.reader(io.StringIO(text), delimiter=delimiter))
 
 
 def parse_grid(grid: list[list[str]], source: str) -> Sheet:
@@ -95,90 +197,100 @@ def parse_grid(grid: list[list[str]], source: str) -> Sheet:
     sheet = Sheet()
     header_at, columns = None, {}
     for index, row in enumerate(grid):
-        found: dict[str, int] = {}
-        for position, text in enumerate(row):
-            column = column_of(text)
-            if column and column not in found:
-                found[column] = position
-        if "full_name" in found and "role" in found:
+        found = header_columns(row)
+        if found:
             header_at, columns = index, found
             break
     if header_at is None:
         sheet.findings.append(Finding(
             source, None, None, "header-not-found",
-            "Không tìm thấy dòng tiêu đề có cột «Họ tên» và «Chức vụ Tổ công nghệ số cộng đồng»",
-            "No header row with the columns «Họ tên» and «Chức vụ Tổ công nghệ số cộng đồng»"))
+            "Không tìm thấy dòng tiêu đề có cột «Họ tên» (hoặc «Họ» và «Tên») và «Chức vụ Tổ công nghệ số cộng đồng»",
+            "No header row with the columns «Họ tên» (or «Họ» and «Tên») and «Chức vụ Tổ công nghệ số cộng đồng»"))
         return sheet
+    headers = grid[header_at]
+    label = {name: headers[positions[0]] for name, positions in columns.items()}
+    phone_at = set(columns.get("phone", []))
     has_consent = "consent" in columns
     previous_name = None
     for index in range(header_at + 1, len(grid)):
         row = grid[index]
         number = index + 1
-
-        def get(name: str, row: list[str] = row) -> str:
-            at = columns.get(name)
-            return row[at] if at is not None and at < len(row) else ""
-
-        name, role_text = get("full_name"), get("role")
         if not any(row):
             continue
-        if name and name == previous_name and not get("number"):
+        item = member_from_row(row, columns, headers, number, label.get("full_name", "Họ tên"))
+        name, role_text = item.full_name, item.role_text
+        number_cell = next((row[i] for i in columns.get("number", []) if i < len(row)), "")
+        if name and name == previous_name and not number_cell:
             continue  # a vertically merged cell repeated under its row
-        if column_of(name) == "full_name":
+        if header_columns(row):
             continue  # the header repeated on a new page
         if not name and not role_text:
             continue  # footer, signature or sub-heading rows
+        contacts = [(i, c) for i, value in enumerate(row) if i not in phone_at for c in find_contacts(value)[:1]]
+        for at, contact in contacts:
+            column = headers[at] if at < len(headers) and headers[at] else f"cột {at + 1}"
+            vi, en = message(contact.kind, f"cột «{column}»", f"the column «{column}»")
+            sheet.findings.append(Finding(
+                source, number, column, "contact-in-text",
+                f"{name or 'Dòng này'}: {vi}. Muốn công khai số: ghi ở cột SĐT và ghi cách người đó đồng ý (Phiếu "
+                "giấy, Trực tiếp hoặc Tự xác nhận) ở cột «Đồng ý công khai SĐT»",
+                f"{name or 'This row'}: {en}. To publish it: put it in the SĐT column and say how the person agreed "
+                "in the «Đồng ý công khai SĐT» column"))
+        if contacts:
+            continue
         if not name:
-            sheet.findings.append(Finding(source, number, "Họ tên", "member-name-missing", "Dòng thiếu họ tên; bỏ qua",
-                                          "The row has no name; skipped"))
+            sheet.findings.append(Finding(source, number, label.get("full_name", "Họ tên"), "member-name-missing",
+                                          "Dòng thiếu họ tên", "The row has no name"))
             continue
         previous_name = name
-        role = parse_role(role_text)
-        if role is None:
+        if parse_role(role_text) is None:
             sheet.findings.append(Finding(
-                source, number, "Chức vụ Tổ công nghệ số cộng đồng", "member-role-unknown",
-                f"{name}: không rõ chức vụ trong tổ «{role_text}»; bỏ qua dòng này",
-                f"{name}: unknown role «{role_text}»; row skipped"))
+                source, number, label["role"], "member-role-unknown",
+                f"{name}: không rõ chức vụ trong tổ «{role_text}» (Tổ trưởng, Tổ phó, Tổ viên)",
+                f"{name}: unknown role «{role_text}» (Tổ trưởng, Tổ phó, Tổ viên)"))
             continue
-        phone_text = get("phone")
-        consent_text = fold(get("consent"))
-        consent = has_consent and consent_text in _YES
-        if has_consent and consent_text not in _YES | _NO:
+        method = parse_consent(item.consent_text)
+        if method is None:
             sheet.findings.append(Finding(
-                source, number, "Đồng ý công khai SĐT", "consent-unclear",
-                f"{name}: «{get('consent')}» không rõ là Có hay Không; không lưu số điện thoại",
-                f"{name}: «{get('consent')}» is neither Có nor Không; the phone is not stored", Severity.WARNING))
-        kept_phone = ""
-        if phone_text:
-            if not consent:
-                why = "bảng không có cột đồng ý công khai" if not has_consent else "không đồng ý công khai"
-                why_en = "the table has no consent column" if not has_consent else "no consent to publish"
+                source, number, label["consent"], "consent-unclear",
+                f"{name}: cột đồng ý ghi «{item.consent_text}»; ghi một trong: {CONSENT_HELP_VI}",
+                f"{name}: the consent column says «{item.consent_text}»; write one of: {CONSENT_HELP_EN}"))
+            continue
+        stored = ""
+        if item.phone_text:
+            if normalise_phone(item.phone_text) is None:
                 sheet.findings.append(Finding(
-                    source, number, "SĐT", "phone-not-stored", f"{name}: không lưu số điện thoại ({why})",
-                    f"{name}: phone number not stored ({why_en})", Severity.WARNING))
-            elif normalise_phone(phone_text) is None:
-                sheet.findings.append(Finding(
-                    source, number, "SĐT", "phone-invalid",
-                    f"{name}: số điện thoại «{phone_text}» không hợp lệ; bỏ qua dòng này",
-                    f"{name}: «{phone_text}» is not a valid phone number; row skipped"))
+                    source, number, label.get("phone", "SĐT"), "phone-invalid",
+                    f"{name}: số điện thoại «{item.phone_text}» không hợp lệ",
+                    f"{name}: «{item.phone_text}» is not a valid phone number"))
                 continue
+            elif not method:
+                why = "bảng không có cột «Đồng ý công khai SĐT»" if not has_consent else "không ghi cách người đó đồng ý"
+                why_en = "the table has no consent column" if not has_consent else "no recorded consent"
+                sheet.findings.append(Finding(
+                    source, number, label.get("phone", "SĐT"), "phone-not-stored",
+                    f"{name}: không lưu số điện thoại ({why})", f"{name}: phone number not stored ({why_en})",
+                    Severity.WARNING))
+                item.phone_text = ""
             else:
-                kept_phone = phone_text
-        sheet.members.append(MemberInput(name, role_text, get("position"), kept_phone, number, consent,
-                                         get("notes")))
-        stored = f", SĐT {normalise_phone(kept_phone)}" if kept_phone else ""
+                stored = f", SĐT {normalise_phone(item.phone_text)}"
+        sheet.members.append(item)
         sheet.imported.append(f"{source}:{number}: {name} — {role_text}{stored}")
-    if not sheet.members and not any(f.severity == Severity.ERROR for f in sheet.findings):
+    if not sheet.members and not sheet.has_errors:
         sheet.findings.append(Finding(source, header_at + 1, None, "members-empty",
                                       "Bảng không có thành viên nào", "The table lists no members"))
     return sheet
 
 
 def read_roster(path: Path) -> Sheet:
-    """Never raises on a bad file: an unreadable one is a located error."""
+    """Never raises on a bad file: an unreadable or oversized one is a located error."""
     source = Path(path).name
     try:
         grid = read_grid(Path(path))
+    except TooLarge as exc:
+        sheet = Sheet()
+        sheet.findings.append(Finding(source, exc.row, None, exc.code, exc.vi, exc.en))
+        return sheet
     except Exception as exc:  # openpyxl and zipfile raise many kinds; every one means "cannot read this file"
         sheet = Sheet()
         sheet.findings.append(Finding(source, None, None, "file-unreadable",
@@ -189,6 +301,7 @@ def read_roster(path: Path) -> Sheet:
 
 
 def import_roster(args: argparse.Namespace) -> int:
+    """The whole file or nothing: any row in error refuses the import, so no one is dropped from a roster."""
     from ..load import load
     from ..units import Units
     from .apply import plan, write_files
@@ -197,18 +310,19 @@ def import_roster(args: argparse.Namespace) -> int:
 
     sheet = read_roster(Path(args.file))
     for line in sheet.imported:
-        print(f"NHẬP/IMPORTED {line}")
+        print(f"ĐỌC ĐƯỢC/READ {line}")
     for item in sheet.findings:
-        label = "BỎ QUA/REJECTED" if item.severity == Severity.ERROR else "LƯU Ý/NOTE"
-        print(f"{label} {item.text()}")
-    if not sheet.members:
-        print("không ghi gì / nothing written")
-        return 1 if sheet.findings and sheet.findings[0].code != "file-unreadable" else 2
+        print(item.text())
+    if not sheet.members or sheet.has_errors:
+        print("KHÔNG HỢP LỆ, không ghi gì: sửa các dòng trên rồi nhập lại cả tệp / INVALID, nothing written: fix the "
+              "rows above and import the whole file again", file=sys.stderr)
+        return 2 if sheet.findings and sheet.findings[0].code == "file-unreadable" else 1
     dataset = load(args.data)
     change = Change("team", Path(args.file).name)
     roster_change(change, dataset, Units.from_dataset(dataset), args.today, commune_code=args.commune,
                   village=args.village, team_id=args.team, team_name="", established_on="", notes="",
-                  members=sheet.members, lines={})
+                  members=sheet.members, lines={},
+                  consent_recorded_by=getattr(args, "consent_recorded_by", "") or "")
     outcome = plan(args.data, dataset, change, args.today, prefix="")
     for vi, en in zip(change.summary_vi, change.summary_en, strict=True):
         print(f"{vi} — {en}")

@@ -8,6 +8,7 @@ import re
 import yaml
 
 from .. import package, periods
+from ..contact import find_contacts, message
 from ..load import Dataset
 from ..model import Pillar
 from ..phones import normalise_phone
@@ -18,8 +19,10 @@ from .body import ParsedBody
 from .change import Change
 from .forms import Form
 from .roster import MemberInput, parse_role, roster_change
+from .spreadsheet import header_columns, member_from_row
+from .withdrawal import withdrawal_change
 
-CONSENT_FIELD = "phone_consent"
+CONSENT_FIELD = "consent_recorded_by"
 GUIDES_DIR = "docs/huong-dan"
 PILLAR_LABELS = {"Chính quyền số": Pillar.GOVERNMENT, "Kinh tế số": Pillar.ECONOMY, "Xã hội số": Pillar.SOCIETY}
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}")
@@ -28,54 +31,78 @@ _THOUSANDS = re.compile(r"^[0-9]{1,3}([.,][0-9]{3})+$")
 
 
 def split_member_line(line: str) -> list[str]:
-    """`Name; role; position; phone`, a Markdown table row or a row pasted from a spreadsheet (tabs)."""
+    """`Name; role; position; phone; consent; notes`, a Markdown table row or a spreadsheet row (tabs)."""
     text = line.strip()
     if "|" in text:
-        cells = [c.strip() for c in text.strip("|").split("|")]
-    elif "\t" in text:
-        cells = [c.strip() for c in text.split("\t")]
-    elif ";" in text:
-        cells = [c.strip() for c in text.split(";")]
-    else:
-        cells = [c.strip() for c in text.split(",")]
+        return [c.strip() for c in text.strip("|").split("|")]
+    if "\t" in text:
+        return [c.strip() for c in text.split("\t")]
+    if ";" in text:
+        return [c.strip() for c in text.split(";")]
+    return [c.strip() for c in text.split(",")]
+
+
+def _member_from_cells(cells: list[str], line: int | None) -> MemberInput:
+    """A line without a header: the form's order, or the annex's official order when it starts with TT."""
     if len(cells) > 1 and _ROW_NUMBER.match(cells[0]):
-        cells = cells[1:]  # the TT column of the official annex table
-    return cells
+        cells = cells[1:]
+        # The annex: Họ tên | Chức vụ tổ, xóm/đơn vị | Chức vụ Tổ CNSCĐ | SĐT | Ghi chú | (Đồng ý công khai SĐT)
+        name, position, role, phone, notes, consent = [*cells, "", "", "", "", "", ""][:6]
+        if parse_role(position) is not None and parse_role(role) is None:
+            name, role, position, phone, consent, notes = [*cells, "", "", "", "", "", ""][:6]  # the form's order
+            notes = "; ".join(c for c in cells[5:] if c)
+        else:
+            notes = "; ".join(c for c in [notes, *cells[6:]] if c)
+        return MemberInput(name, role, position, phone, line, consent, notes)
+    name, role, position, phone, consent = [*cells, "", "", "", "", ""][:5]
+    if parse_role(role) is None and parse_role(position) is not None:
+        role, position = position, role
+    if not phone and normalise_phone(position):
+        position, phone = "", position  # `Name; role; phone`
+    notes = "; ".join(c for c in cells[5:] if c)
+    return MemberInput(name, role, position, phone, line, consent, notes)
 
 
-def parse_members(text: str, first_line: int | None, consent: bool) -> list[MemberInput]:
-    """One member per line; a pasted table with a header row is read by its column names."""
-    from .spreadsheet import column_of
-
+def parse_members(text: str, first_line: int | None) -> list[MemberInput]:
+    """One member per line; a pasted table with a header row is read by its column names (Họ | Tên joined)."""
     members = []
-    columns: dict[str, int] = {}
+    columns: dict[str, list[int]] | None = None
+    headers: list[str] = []
     for offset, raw in enumerate(text.split("\n")):
         line = (first_line + offset) if first_line else None
         if not raw.strip() or _TABLE_RULE.match(raw.strip()):
             continue
-        cells = [c.strip() for c in (raw.strip().strip("|").split("|") if "|" in raw else
-                                     raw.split("\t") if "\t" in raw else split_member_line(raw))]
-        header = {column_of(c): i for i, c in reversed(list(enumerate(cells))) if column_of(c)}
-        if "full_name" in header and "role" in header:
-            columns = header
+        cells = split_member_line(raw)
+        header = header_columns(cells)
+        if header:
+            columns, headers = header, cells
             continue
         if columns:
-            def get(name: str, cells: list[str] = cells, columns: dict[str, int] = columns) -> str:
-                at = columns.get(name)
-                return cells[at] if at is not None and at < len(cells) else ""
-
-            members.append(MemberInput(get("full_name"), get("role"), get("position"), get("phone"), line, consent,
-                                       get("notes")))
-            continue
-        cells = split_member_line(raw)
-        name, role, position, phone = [*cells, "", "", "", ""][:4]
-        if parse_role(role) is None and parse_role(position) is not None:
-            role, position = position, role  # the annex order: position before role
-        if not phone and normalise_phone(position):
-            position, phone = "", position  # `Name; role; phone`
-        notes = "; ".join(c for c in cells[4:] if c)
-        members.append(MemberInput(name, role, position, phone, line, consent, notes))
+            members.append(member_from_row(cells, columns, headers, line))
+        else:
+            members.append(_member_from_cells(cells, line))
     return members
+
+
+def read_date(change: Change, parsed: ParsedBody, field_id: str, label: str, today: dt.date) -> str | None:
+    """A Vietnamese or ISO date → ISO text; a located error when it is malformed, impossible or in the future."""
+    text = parsed.text(field_id)
+    if not text:
+        return ""
+    try:
+        day = periods.parse_vi_date(text)
+    except periods.BadInput as exc:
+        why_vi = "không có ngày này" if exc.impossible else "viết dạng ngày/tháng/năm, ví dụ 25/09/2025"
+        why_en = "no such day" if exc.impossible else "write day/month/year, e.g. 25/09/2025"
+        change.error(parsed.lines.get(field_id), field_id, "date-invalid", f"«{label}»: «{text}»: {why_vi}",
+                     f"«{field_id}»: «{text}»: {why_en}")
+        return None
+    if day > today:
+        change.error(parsed.lines.get(field_id), field_id, "date-in-future",
+                     f"«{label}»: ngày {day:%d/%m/%Y} ở tương lai (hôm nay {today:%d/%m/%Y})",
+                     f"«{field_id}»: {day.isoformat()} is in the future (today is {today.isoformat()})")
+        return None
+    return day.isoformat()
 
 
 def team_change(parsed: ParsedBody, form: Form, dataset: Dataset, units: Units, today: dt.date,
@@ -83,19 +110,10 @@ def team_change(parsed: ParsedBody, form: Form, dataset: Dataset, units: Units, 
     change = Change("team", source, findings=list(parsed.findings))
     if change.has_errors:
         return change
-    consent = bool(parsed.checked(CONSENT_FIELD))
-    established = parsed.text("established_on")
-    if established:
-        try:
-            day = dt.date.fromisoformat(established)
-        except ValueError:
-            day = None
-        if day is None or day > today:
-            change.error(parsed.lines.get("established_on"), "established_on", "date-invalid",
-                         f"Ngày thành lập «{established}» phải có dạng YYYY-MM-DD và không ở tương lai",
-                         f"The establishment date «{established}» must be YYYY-MM-DD and not in the future")
-            return change
-    members = parse_members(parsed.text("members"), parsed.lines.get("members"), consent)
+    established = read_date(change, parsed, "established_on", "Ngày thành lập", today)
+    if established is None:
+        return change
+    members = parse_members(parsed.text("members"), parsed.lines.get("members"))
     if not members:
         change.error(parsed.lines.get("members"), "members", "members-empty", "Danh sách thành viên trống",
                      "The member list is empty")
@@ -103,7 +121,7 @@ def team_change(parsed: ParsedBody, form: Form, dataset: Dataset, units: Units, 
     roster_change(change, dataset, units, today, commune_code=parsed.text("commune_code"),
                   village=parsed.text("village"), team_id=parsed.text("team_id"),
                   team_name=parsed.text("team_name"), established_on=established, notes=parsed.text("notes"),
-                  members=members, lines=dict(parsed.lines))
+                  members=members, lines=dict(parsed.lines), consent_recorded_by=parsed.text(CONSENT_FIELD))
     return change
 
 
@@ -128,11 +146,19 @@ def report_change(parsed: ParsedBody, form: Form, dataset: Dataset, units: Units
     if team is None:
         change.error(line("team_id"), "team_id", "team-unknown", f"Không có tổ mã {team_id}",
                      f"No team with id {team_id}")
-    period = parsed.text("period").upper().replace("Q", "-Q").replace("--", "-")
-    if periods.parse(period) is None or period.count("-") != 1:
-        change.error(line("period"), "period", "period-invalid",
-                     f"Kỳ báo cáo «{parsed.text('period')}» phải có dạng YYYY-MM hoặc YYYY-Qn",
-                     f"The period «{parsed.text('period')}» must be YYYY-MM or YYYY-Qn")
+    try:
+        period = periods.parse_vi_period(parsed.text("period"))
+    except periods.BadInput as exc:
+        period = ""
+        why_vi = "không có tháng/quý này" if exc.impossible else "viết tháng 10/2026 hoặc quý 3/2026"
+        why_en = "no such month or quarter" if exc.impossible else "write tháng 10/2026 or quý 3/2026"
+        change.error(line("period"), "period", "period-invalid", f"Kỳ báo cáo «{parsed.text('period')}»: {why_vi}",
+                     f"The period «{parsed.text('period')}»: {why_en}")
+    span = periods.parse(period) if period else None
+    if span is not None and span[0] > today:
+        change.error(line("period"), "period", "period-in-future",
+                     f"Kỳ {periods.label_vi(period)} chưa bắt đầu (hôm nay {today:%d/%m/%Y})",
+                     f"The period {period} has not started yet (today is {today.isoformat()})")
     if change.has_errors:
         return change
     assert team is not None
@@ -159,6 +185,12 @@ def report_change(parsed: ParsedBody, form: Form, dataset: Dataset, units: Units
                "submitted_on": today.isoformat(), "notes": notes}
         change.add("reports", row, (team_id, period, spec.id), line(spec.id), spec.id)
         count += 1
+    for field_id in ("difficulties", "proposals"):
+        contacts = find_contacts(parsed.text(field_id))
+        if contacts:
+            spec = form.get(field_id)
+            change.error(line(field_id), field_id, "contact-in-text",
+                         *message(contacts[0].kind, f"mục «{spec.label if spec else field_id}»", field_id))
     if not count and not change.has_errors:
         change.error(line("period"), None, "report-empty", "Báo cáo chưa có kết quả nào",
                      "The report has no value for any indicator")
@@ -199,6 +231,13 @@ def guide_change(parsed: ParsedBody, form: Form, dataset: Dataset, units: Units,
         return change
     front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000)
     body = parsed.text("body").replace("\r\n", "\n").strip()
+    contacts = find_contacts(body)
+    if contacts:
+        # A guide may show an office's hotline; a person's number needs a reviewer's eye, so it is flagged.
+        change.warn(line("body"), "body", "contact-in-guide-body",
+                    f"Bài có số điện thoại hoặc e-mail «{contacts[0].text}»: chỉ để số tổng đài, số cơ quan; "
+                    "không ghi số của cá nhân", f"The guide shows a contact «{contacts[0].text}»: keep only "
+                    "hotlines and office numbers, never a person's")
     path = f"{GUIDES_DIR}/{slug}.md"
     change.files[path] = f"---\n{front}---\n\n# {meta['title']}\n\n{body}\n"
     change.origins[("files", (path,))] = (line("body"), "body")
@@ -208,4 +247,4 @@ def guide_change(parsed: ParsedBody, form: Form, dataset: Dataset, units: Units,
     return change
 
 
-BUILDERS = {"team": team_change, "report": report_change, "guide": guide_change}
+BUILDERS = {"team": team_change, "report": report_change, "guide": guide_change, "withdrawal": withdrawal_change}

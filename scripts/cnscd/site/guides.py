@@ -6,6 +6,7 @@ cleaned before any engine sees it: raw <script>, event handlers and javascript: 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -15,10 +16,13 @@ import markdown
 import nh3
 import yaml
 
+from ..contact import find_contacts, message
 from ..model import PILLAR_VI, Finding, Pillar
 from ..text import fold, has_html, slugify
 
 REQUIRED = ("title", "platform", "pillar", "audience", "author", "reviewed_on")
+# Front matter is a handful of short fields: a block past this is refused before YAML reads it.
+MAX_FRONT_MATTER_CHARS = 10_000
 _FRONT = re.compile(r"^---\s*\n(.*?)\n---\s*\n", re.DOTALL)
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _TAGS = set(nh3.ALLOWED_TAGS) - {"map", "area", "center", "font"}
@@ -73,19 +77,59 @@ def check_front_matter(source: str, meta: object) -> list[Finding]:
             found.append(_error(source, name, "guide-field-html",
                                 f"Trường “{name}” không được chứa mã HTML hay dấu \"",
                                 f"Field “{name}” must not contain HTML markup or \""))
+    for name, value in meta.items():
+        # A guide's body may show an office hotline; its front matter (author, audience…) never holds a contact.
+        contacts = find_contacts(value) if isinstance(value, str) else []
+        if contacts:
+            vi, en = message(contacts[0].kind, f"trường “{name}”", f"field “{name}”")
+            found.append(_error(source, str(name), "contact-in-text", vi, en))
     pillar = meta.get("pillar")
-    if pillar is not None and pillar not in {p.value for p in Pillar}:
+    if pillar is not None and not isinstance(pillar, str):
+        found.append(_error(source, "pillar", "guide-field-type", "Trường “pillar” phải là chữ",
+                            "Field “pillar” must be text"))
+    elif pillar is not None and pillar not in {p.value for p in Pillar}:
         allowed = ", ".join(p.value for p in Pillar)
         found.append(_error(source, "pillar", "guide-pillar", f"Trụ cột “{pillar}” không hợp lệ; chọn một trong: {allowed}",
                             f"Pillar “{pillar}” is not valid; use one of: {allowed}"))
     reviewed = meta.get("reviewed_on")
     if reviewed is not None and not isinstance(reviewed, dt.date):
         try:
-            dt.date.fromisoformat(str(reviewed))
+            dt.date.fromisoformat(reviewed if isinstance(reviewed, str) else "")
         except ValueError:
             found.append(_error(source, "reviewed_on", "guide-date", f"Ngày rà soát “{reviewed}” phải có dạng YYYY-MM-DD",
                                 f"Review date “{reviewed}” must be YYYY-MM-DD"))
     return found
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """Safe YAML without anchors and aliases (an alias bomb expands to gigabytes) and with dates kept as text,
+    so an impossible date is our located error rather than the YAML library's exception."""
+
+    def compose_node(self, parent, index):  # type: ignore[override]
+        if self.check_event(yaml.AliasEvent) or getattr(self.peek_event(), "anchor", None):
+            event = self.peek_event()
+            raise yaml.constructor.ConstructorError(
+                None, None, "anchors and aliases (&, *) are not allowed", event.start_mark)
+        return super().compose_node(parent, index)
+
+
+_FrontMatterLoader.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+
+def parse_front_matter(text: str) -> object:
+    """The front matter block as data; raises ValueError (with a reason) for oversized or unsafe YAML."""
+    if len(text) > MAX_FRONT_MATTER_CHARS:
+        raise ValueError(f"longer than {MAX_FRONT_MATTER_CHARS} characters")
+    try:
+        meta = yaml.load(text, Loader=_FrontMatterLoader)  # noqa: S506 - a SafeLoader subclass
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+    if isinstance(meta, dict) and isinstance(meta.get("reviewed_on"), str):
+        with contextlib.suppress(ValueError):  # check_front_matter names a bad date
+            meta["reviewed_on"] = dt.date.fromisoformat(meta["reviewed_on"])
+    return meta
 
 
 def sanitise(html: str) -> str:
@@ -109,8 +153,8 @@ def load_guide(docs_dir: Path, path: Path) -> Guide:
     if match:
         body = text[match.end():]
         try:
-            meta = yaml.safe_load(match.group(1))
-        except yaml.YAMLError as exc:
+            meta = parse_front_matter(match.group(1))
+        except (yaml.YAMLError, ValueError) as exc:
             return Guide(relpath, {}, findings=[
                 _error(source, None, "guide-front-matter", f"Phần khai báo đầu tệp không phải YAML hợp lệ: {exc}",
                        f"Front matter is not valid YAML: {exc}")])
