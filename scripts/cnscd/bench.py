@@ -15,8 +15,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from . import package
-
 
 def _timed(label: str, func: Callable[[], Any], figures: list[tuple[str, float, str]], note: str = "") -> Any:
     start = time.perf_counter()
@@ -29,20 +27,22 @@ def _timed(label: str, func: Callable[[], Any], figures: list[tuple[str, float, 
 def make_nationwide(target: Path, source: Path, villages_per_commune: int, communes: int, report_months: int,
                     indicators: int, today: dt.date) -> None:
     """A synthetic country: every 2025 province, `communes` communes each (0 = all), real unit tables."""
-    from .load import load
-    from .sample import SAMPLE_POLICIES, build, write
-    from .units import Units
+    from .synth import synthesize
 
-    shutil.copytree(source / "schemas", target / "schemas")
-    shutil.copytree(source / "units", target / "units")
-    (target / package.DESCRIPTOR).write_text(package.descriptor_text(target), encoding="utf-8")
-    units = Units.from_dataset(load(target))
-    areas: list[tuple[str, str | None]] = [(code, None) for code in sorted(units.provinces)]
-    builder = build(units, areas, communes_per_area=communes, villages_per_commune=villages_per_commune,
-                    today=today, report_months=report_months, indicators_per_report=indicators, history=False)
-    policies = [row for row in SAMPLE_POLICIES if row[0] == "pre2025"] + [
-        ("2025", code, "2025-07-01", "", 3, "monthly", 25, "2025-12-31", "Dữ liệu thử tải (giả định)") for code in sorted(units.provinces)]
-    write(target, builder, policies)
+    synthesize("national", target, source, today=today, villages_per_commune=villages_per_commune,
+               communes=communes, report_months=report_months, indicators=indicators)
+
+
+def cmd_synth(args: argparse.Namespace) -> int:
+    from .synth import synthesize
+
+    try:
+        out = synthesize(args.scale, args.out, args.data, seed=args.seed)
+    except FileExistsError as exc:
+        print(f"LỖI/ERROR: {exc}")
+        return 2
+    print(f"đã ghi / wrote {out}")
+    return 0
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
@@ -92,6 +92,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def register(sub: Any, add: Callable[..., argparse.ArgumentParser]) -> None:
+    p = add("synth", cmd_synth, "Sinh gói dữ liệu giả lập / write a synthetic data package")
+    p.add_argument("--scale", choices=["sample", "province", "national"], required=True)
+    p.add_argument("--out", type=Path, required=True, help="thư mục trống / an empty folder")
+    p.add_argument("--seed", type=int, default=2025)
     p = add("bench", cmd_bench, "Đo thời gian trên dữ liệu toàn quốc giả lập / benchmark on synthetic nationwide data")
     p.add_argument("--villages-per-commune", type=int, default=30, help="default 30 (≈100,000 village teams)")
     p.add_argument("--communes", type=int, default=0, help="communes per province, 0 = all 3,321")
