@@ -74,7 +74,7 @@ def cmd_consent_form(args: argparse.Namespace) -> int:
 def cmd_withdraw(args: argparse.Namespace) -> int:
     from .withdraw import withdraw_person
 
-    return withdraw_person(args.data, args.person, args.on or dt.date.today(), args.channel, dt.date.today())
+    return withdraw_person(args.data, args.person, args.on or args.today, args.channel, args.today)
 
 
 def register(sub, add) -> None:
@@ -98,3 +98,4 @@ def register(sub, add) -> None:
     p.add_argument("--channel", default="maintainer",
                    choices=["maintainer", "paper", "in_person", "site_form", "issue_form"],
                    help="yêu cầu gửi qua đâu / how the request came")
+    p.add_argument("--today", type=_date, default=dt.date.today(), help="ngày áp dụng / the day it is applied")
