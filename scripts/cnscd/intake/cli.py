@@ -163,7 +163,7 @@ def cmd_codeowners(args: argparse.Namespace) -> int:
 def register(sub, add) -> None:
     p = add("intake", cmd_intake, "Nhận biểu mẫu từ issue / take in an issue form submission")
     p.add_argument("body_file", metavar="BODY_FILE", help="nội dung issue / the issue body (Markdown)")
-    p.add_argument("--form", choices=["team", "report", "guide"], required=True)
+    p.add_argument("--form", choices=["team", "report", "guide", "withdrawal"], required=True)
     p.add_argument("--issue", type=int, help="số issue / issue number")
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--local", action="store_true", help="ghi vào nhánh git / commit on a local branch")
