@@ -117,12 +117,15 @@ def split_notes(notes: str) -> tuple[str, str, str]:
     return found["Khó khăn"], found["Đề xuất"], other
 
 
-def team_notes(ctx: Context, team_ids: set[str], period: str) -> dict[str, list[str]]:
-    """team → its distinct notes for the period (a report repeats them on each indicator row)."""
-    found: dict[str, list[str]] = {}
+Notes = dict[tuple[str, str], list[str]]
+
+
+def notes_index(ctx: Context) -> Notes:
+    """(team, period) → its distinct notes, in one pass (a report repeats them on each indicator row)."""
+    found: Notes = {}
     for row in ctx.dataset.rows("reports"):
-        if row["period"] == period and row["team_id"] in team_ids and row["notes"]:
-            notes = found.setdefault(row["team_id"], [])
+        if row["notes"]:
+            notes = found.setdefault((row["team_id"], row["period"]), [])
             if row["notes"] not in notes:
                 notes.append(row["notes"])
     return found
@@ -242,11 +245,10 @@ def lateness_part(teams: list[tuple[str, TeamRecord]], period: str, province: bo
                 formats)
 
 
-def proposals_part(ctx: Context, teams: list[tuple[str, TeamRecord]], period: str, province: bool) -> Part:
-    notes = team_notes(ctx, {team.team_id for _, team in teams}, period)
+def proposals_part(notes: Notes, teams: list[tuple[str, TeamRecord]], period: str, province: bool) -> Part:
     rows = []
     for commune_name, team in teams:
-        for text in notes.get(team.team_id, []):
+        for text in notes.get((team.team_id, period), []):
             difficulty, proposal, other = split_notes(text)
             row = [len(rows) + 1, commune_name, team.label, difficulty, proposal, other]
             rows.append(row if province else row[:1] + row[2:])
@@ -277,9 +279,13 @@ def _in_text(name: str) -> str:
 
 
 def build_report(ctx: Context, figures: Figures, period: str, *, commune: str | None = None,
-                 province: str | None = None) -> Report:
-    """Select and label the figures of one commune or one province for one period."""
+                 province: str | None = None, notes: Notes | None = None) -> Report:
+    """Select and label the figures of one commune or one province for one period.
+
+    `notes` (from `notes_index`) is built once when many reports are made in one run.
+    """
     units = ctx.units
+    notes = notes_index(ctx) if notes is None else notes
     if commune is not None:
         row = units.communes.get(commune)
         if row is None:
@@ -317,6 +323,6 @@ def build_report(ctx: Context, figures: Figures, period: str, *, commune: str | 
         reconfirm_part(reconfirm, wide),
         indicators_part(source, facts.strip, period, figures.year),
         lateness_part(teams, period, wide),
-        proposals_part(ctx, teams, period, wide),
+        proposals_part(notes, teams, period, wide),
     ]
     return report

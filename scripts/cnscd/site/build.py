@@ -262,6 +262,9 @@ def build_site(data_dir: Path, site_dir: Path, today: dt.date | None = None, bas
         fill_settings(docs, base)
         write_home(docs, derived, len(ctx.units.communes))
         write_guides(docs, guide_list)
+        from ..documents import site as documents_site  # each commune's decision draft and report, cached
+        report.seconds["documents"] = documents_site.write_commune_documents(
+            ctx, derived, docs, documents_site.cache_for(data_dir)).seconds
         report.provinces, report.communes, report.redirects = write_data_pages(docs, derived, ctx, base_url)
         report.guides = len(guide_list)
         downloads.write_pair(docs / "du-lieu", "to-cnscd-ca-nuoc", list(downloads.national_rows(derived)),
