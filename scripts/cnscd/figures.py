@@ -227,6 +227,10 @@ class ProvinceFigures:
     def late_or_missing(self) -> list[TeamRecord]:
         return [team for commune in self.communes.values() for team in commune.late_or_missing]
 
+    def below_standard(self) -> list[TeamRecord]:
+        """Teams under the minimum size, or without a leader or a deputy."""
+        return [team for team in self.teams() if team.too_small or team.leader is None or team.deputy is None]
+
     def pending(self) -> list[Reconfirmation]:
         return [r for c in self.communes.values() for r in c.reconfirmations
                 if r.status in (Reconfirm.PENDING, Reconfirm.OVERDUE)]

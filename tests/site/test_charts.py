@@ -1,0 +1,123 @@
+"""Charts and dashboards read back: the SVG parsed and its numbers compared with the figures they draw."""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+import pytest
+from lxml import etree
+
+from cnscd import figures
+from cnscd.checks import Context
+from cnscd.derive import ReportStatus, derive
+from cnscd.load import load
+from cnscd.site import charts, dashboards, render
+from tests.test_figures import TODAY, build_fixture
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory: pytest.TempPathFactory):
+    ctx = Context(load(build_fixture(tmp_path_factory.mktemp("charts"))), TODAY)
+    derived = derive(ctx)
+    return derived, figures.compute(ctx, derived)
+
+
+def parse(svg: str) -> etree._Element:
+    root = etree.fromstring(str(svg).replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1).encode())
+    # Every chart names itself: role img, a title and a description that aria-labelledby points to.
+    assert root.get("role") == "img"
+    ids = {element.get("id") for element in root.iter() if element.get("id")}
+    assert set(root.get("aria-labelledby").split()) <= ids
+    assert root.find(f"{SVG}title").text and root.find(f"{SVG}desc").text
+    return root
+
+
+def test_target_bars_draw_the_figures(made):
+    _, figs = made
+    items = figs.provinces["51"].communes["21040"].indicators
+    root = parse(charts.target_bars("Chỉ tiêu", items))
+    bars = {g.get("data-label"): g for g in root.iter(f"{SVG}g")}
+    assert {code: (float(g.get("data-value")), float(g.get("data-target"))) for code, g in bars.items()} == {
+        "dvc_dossiers": (120, 100), "vneid_activations": (20, 200), "payment_accounts": (0, 25)}
+    assert "cnscd-met" in bars["dvc_dossiers"].get("class") and "cnscd-short" in bars["vneid_activations"].get("class")
+    widths = {code: float(g.find(f"{SVG}rect").get("width")) for code, g in bars.items()}
+    assert widths["dvc_dossiers"] == pytest.approx(widths["vneid_activations"] * 12, rel=0.01)  # 120 % vs 10 %
+    assert [t.text for g in bars.values() for t in g.iter(f"{SVG}text")][1::2] == ["120\u00a0%", "10\u00a0%", "0\u00a0%"]
+    assert "Hồ sơ dịch vụ công trực tuyến được hỗ trợ: 120/100 hồ sơ" in root.find(f"{SVG}desc").text
+
+
+def test_report_strip_draws_every_mark(made):
+    _, figs = made
+    province = figs.provinces["51"]
+    teams = province.communes["21040"].teams
+    root = parse(charts.report_strip("Báo cáo", province.strip, teams))
+    rows = {g.get("data-team"): g for g in root.iter(f"{SVG}g") if g.get("data-team")}
+    code = {"d": ReportStatus.ON_TIME, "t": ReportStatus.LATE, "c": ReportStatus.MISSING, "k": ReportStatus.NOT_DUE}
+    for team in teams:
+        uses = [use.get("href")[-1] for use in rows[team.team_id].iter(f"{SVG}use")]
+        assert [code[c] for c in uses] == [mark.status for mark in team.marks]
+    assert [u.get("href") for u in rows["T51-0001"].iter(f"{SVG}use")][-2:] == ["#cnscd-s-d", "#cnscd-s-t"]
+    assert [u.get("href") for u in rows["T51-0002"].iter(f"{SVG}use")][-2:] == ["#cnscd-s-d", "#cnscd-s-c"]
+    assert "Thôn An: 1 đúng hạn, 11 chưa báo cáo" in root.find(f"{SVG}desc").text
+
+
+def test_trend_line_values(made):
+    _, figs = made
+    province = figs.provinces["51"]
+    dvc = next(item for item in province.communes["21040"].indicators if item.code == "dvc_dossiers")
+    root = parse(charts.trend_line(dvc, province.strip))
+    line = root.find(f"{SVG}polyline")
+    assert [float(v) for v in line.get("data-values").split()] == dvc.trend
+    points = [tuple(map(float, p.split(","))) for p in line.get("points").split()]
+    assert len(points) == 12 and points[-2][1] < points[-1][1] < points[0][1]  # 80 highest, 40 mid, 0 on the axis
+    assert "Tháng 9/2026: 80" in root.find(f"{SVG}desc").text
+
+
+def test_labels_are_escaped():
+    hostile = '<script>alert("x")</script> & Thôn'
+    root = parse(charts.share_bars(hostile, [(hostile, 1, 4)]))
+    assert root.find(f"{SVG}title").text == hostile
+    assert root.find(f"{SVG}g").get("data-label") == hostile
+    assert not list(root.iter("script")) and not list(root.iter(f"{SVG}script"))
+
+
+def test_province_dashboard_lists_who_to_chase(made):
+    derived, figs = made
+    province = next(p for p in derived.provinces if p.code == "51")
+    html = render.render_province(derived, province, [], board=dashboards.province_board(figs, "51"))
+    doc = lxml.html.fromstring(html)
+    chase = doc.xpath("//ul[@class='cnscd-chase']/li")
+    text = [li.text_content() for li in chase]
+    assert len(text) == 3
+    assert text[0].startswith("Tổ CNSCĐ Xã Bình Sơn: trễ 5 ngày — Tổ trưởng Nguyễn Văn A 0900 000 001")
+    assert text[1].startswith("Thôn An: chưa báo cáo (hạn 25/10/2026) — Tổ trưởng Phạm Văn D 0900 000 004")
+    assert text[2] == "Thôn Bình: chưa báo cáo (hạn 25/10/2026) — Tổ trưởng Vũ Văn G"  # no consent, no phone
+    phones = doc.xpath("//ul[@class='cnscd-chase']//a[starts-with(@href, 'tel:')]")
+    assert [a.get("href") for a in phones] == ["tel:+84900000001", "tel:+84900000004"]
+    body = doc.text_content()
+    assert f"1/{figs.provinces['51'].coverage.communes} xã, phường có tổ" in re.sub(r"\s+", " ", body)
+    assert "Thôn Cát" in body  # the village without a team
+    assert "Tổ CNSCĐ Thôn An (đang theo Quyết định số 12/QĐ-UBND ngày 20/05/2022): quá hạn" in re.sub(r"\s+", " ", body)
+    assert "05/12/2026: Thanh toán bằng mã QR" in body  # the planned training
+    top = [li.text_content() for li in doc.xpath("//h3[@id='tieu-bieu']/following-sibling::ol[1]/li")]
+    assert top[0].endswith("Tổ CNSCĐ Xã Bình Sơn: 27\u00a0% chỉ tiêu của xã; 1/12 kỳ báo cáo đúng hạn")
+
+
+def test_commune_page_puts_the_current_period_first(made):
+    derived, figs = made
+    province = next(p for p in derived.provinces if p.code == "51")
+    commune = next(c for c in province.communes if c.code == "21040")
+    pages = render.render_commune_pages(derived, province, commune, "https://example.org/x/",
+                                        board=dashboards.commune_board(figs, "51", "21040"))
+    doc = lxml.html.fromstring(pages[""])
+    rows = {row.xpath("th")[0].text_content(): row.xpath("td")[-1].text_content()
+            for row in doc.xpath("//h2[@id='bao-cao']/following-sibling::div[1]//tbody/tr")}
+    assert rows["Thôn An"] == "Tháng 10/2026: chưa báo cáoGần nhất: Tháng 9/2026, nộp 25/09/2026"
+    assert "đúng hạn" not in rows["Thôn An"]
+    assert rows["Tổ CNSCĐ Xã Bình Sơn"] == "Tháng 10/2026: trễ hạn, nộp 30/10/2026"
+    strip = doc.xpath("//svg[@data-chart='strip']")
+    assert len(strip) == 1 and len(strip[0].xpath(".//g[@data-team]")) == 3
+    assert len(doc.xpath("//svg[@data-chart='targets']")) == 1
