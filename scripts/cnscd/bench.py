@@ -7,13 +7,20 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
+import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from . import package
 
 
 def _timed(label: str, func: Callable[[], Any], figures: list[tuple[str, float, str]], note: str = "") -> Any:
@@ -31,6 +38,90 @@ def make_nationwide(target: Path, source: Path, villages_per_commune: int, commu
 
     synthesize("national", target, source, today=today, villages_per_commune=villages_per_commune,
                communes=communes, report_months=report_months, indicators=indicators)
+
+
+@dataclass
+class Run:
+    """One measured command: wall time, the peak resident memory of it and its children, and success."""
+
+    seconds: float
+    peak_mb: float
+    ok: bool
+    tail: str
+
+
+def measure(command: list[str], cwd: Path | None = None) -> Run:
+    """Run a command and read its own peak memory from wait4 (children included), not the bench's."""
+    with tempfile.TemporaryFile() as output:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, stdout=output, stderr=subprocess.STDOUT,
+                                   env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        output.seek(0)
+        tail = output.read().decode("utf-8", "replace")[-2000:]
+    return Run(seconds, usage.ru_maxrss / 1024, process.returncode == 0, tail)
+
+
+def site_size(folder: Path) -> tuple[float, float, str]:
+    """Total MB, the largest file in MB and its path: what static hosting and a phone would see."""
+    files = [p for p in folder.rglob("*") if p.is_file()]
+    if not files:
+        return 0.0, 0.0, ""
+    largest = max(files, key=lambda p: p.stat().st_size)
+    return (sum(p.stat().st_size for p in files) / 1e6, largest.stat().st_size / 1e6,
+            largest.relative_to(folder).as_posix())
+
+
+def compare(data_dir: Path, workdir: Path, today: dt.date) -> dict[str, Any]:
+    """Baseline and cnscd on the same data in one run: figures and ratios, for a table and for JSON."""
+    from .baseline import write_project
+
+    python, cnscd = sys.executable, [sys.executable, "-m", "cnscd"]
+    figures: dict[str, Any] = {"data": str(data_dir)}
+    pages = write_project(data_dir, workdir / "baseline")
+    figures["baseline_pages"] = pages
+    runs = {
+        "baseline_build": measure([python, "-m", "mkdocs", "build", "--quiet", "-f", str(workdir / "baseline" / "mkdocs.yml"),
+                                   "-d", str(workdir / "baseline-site")]),
+        "frictionless_validate": measure([str(Path(python).parent / "frictionless"), "validate", "--trusted",
+                                          "--limit-errors", "1000", str(data_dir / package.DESCRIPTOR)]),
+        "cnscd_validate": measure([*cnscd, "validate", "--data", str(data_dir), "--today", today.isoformat(),
+                                   "--format", "json"]),
+    }
+    site = workdir / "cnscd-site"
+    build = [*cnscd, "build", "--data", str(data_dir), "--site-dir", str(site), "--today", today.isoformat()]
+    runs["cnscd_build_cold"] = measure(build)
+    runs["cnscd_build_unchanged"] = measure(build)
+    for name, run in runs.items():
+        figures[name] = {"seconds": round(run.seconds, 2), "peak_mb": round(run.peak_mb, 1), "ok": run.ok}
+        if not run.ok and name != "frictionless_validate":
+            figures[name]["output"] = run.tail
+    for name, folder in (("baseline_site", workdir / "baseline-site"), ("cnscd_site", site)):
+        total, largest, path = site_size(folder)
+        figures[name] = {"mb": round(total, 1), "largest_file_mb": round(largest, 2), "largest_file": path}
+    base = runs["baseline_build"].seconds or 1e-9
+    figures["ratios"] = {
+        "build_unchanged_vs_baseline": round(runs["cnscd_build_unchanged"].seconds / base, 2),
+        "build_cold_vs_baseline": round(runs["cnscd_build_cold"].seconds / base, 2),
+        "validate_vs_frictionless": round(runs["cnscd_validate"].seconds / (runs["frictionless_validate"].seconds or 1e-9), 2),
+        "site_size_vs_baseline": round(figures["cnscd_site"]["mb"] / (figures["baseline_site"]["mb"] or 1e-9), 2),
+    }
+    return figures
+
+
+def print_comparison(figures: dict[str, Any]) -> None:
+    print(f"  {'':<24} {'time s':>8} {'peak MB':>9}")
+    for name in ("baseline_build", "cnscd_build_cold", "cnscd_build_unchanged", "frictionless_validate", "cnscd_validate"):
+        run = figures[name]
+        print(f"  {name:<24} {run['seconds']:8.2f} {run['peak_mb']:9.1f}{'' if run['ok'] else '  (failed)'}")
+    for name in ("baseline_site", "cnscd_site"):
+        site = figures[name]
+        print(f"  {name:<24} {site['mb']:8.1f} MB, largest {site['largest_file_mb']:.2f} MB ({site['largest_file']})")
+    for name, ratio in figures["ratios"].items():
+        print(f"  ratio {name:<36} {ratio:6.2f}×")
+    print(json.dumps(figures, ensure_ascii=False))
 
 
 def cmd_synth(args: argparse.Namespace) -> int:
@@ -57,8 +148,14 @@ def cmd_bench(args: argparse.Namespace) -> int:
     try:
         target = workdir / "data"
         print(f"Dữ liệu thử tải / synthetic data in {target}")
-        _timed("generate", lambda: make_nationwide(target, args.data, args.villages_per_commune, args.communes,
-                                                   args.report_months, args.indicators, today), figures)
+        if args.use_data:
+            target = args.use_data
+        else:
+            _timed("generate", lambda: make_nationwide(target, args.data, args.villages_per_commune, args.communes,
+                                                       args.report_months, args.indicators, today), figures)
+        if args.baseline:
+            print_comparison(compare(target, workdir, today))
+            return 0
         dataset = _timed("load (read + NFC normalise)", lambda: load(target), figures)
         counts = {t: len(dataset.rows(t)) for t in ("villages", "teams", "members", "reports")}
         print("  rows: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
@@ -81,7 +178,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
                   + f"; {report.pages:,} pages")
             pages = sorted((workdir / "site").rglob("index.html"), key=lambda p: p.stat().st_size)
             print(f"  largest page: {pages[-1].stat().st_size / 1024:.1f} KB ({pages[-1].relative_to(workdir / 'site')})")
-        total = sum(seconds for _, seconds, _ in figures[1:])
+        total = sum(seconds for label, seconds, _ in figures if label != "generate")
         print(f"  {'total (without generate)':<42} {total:8.2f} s")
     finally:
         if args.keep:
@@ -104,3 +201,6 @@ def register(sub: Any, add: Callable[..., argparse.ArgumentParser]) -> None:
     p.add_argument("--skip-frictionless", action="store_true")
     p.add_argument("--site", action="store_true", help="also time the site build")
     p.add_argument("--keep", action="store_true", help="keep the generated data")
+    p.add_argument("--baseline", action="store_true",
+                   help="build plain MkDocs from the same data and print times, peak memory, sizes and ratios (table + JSON)")
+    p.add_argument("--use-data", type=Path, help="measure this package instead of generating one (e.g. from cnscd synth)")
