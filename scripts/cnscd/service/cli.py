@@ -111,6 +111,15 @@ def cmd_queue(args: argparse.Namespace) -> int:
     if not args.receipt:
         print("LỖI/ERROR: cần RECEIPT / RECEIPT is required", file=sys.stderr)
         return EXIT_USAGE
+    if args.action == "reject":
+        if not args.reason:
+            print("LỖI/ERROR: cần --reason / --reason is required", file=sys.stderr)
+            return EXIT_USAGE
+        if journal.reject(args.receipt, args.reason):
+            print(f"đã từ chối / rejected: {args.receipt}")
+            return EXIT_OK
+        print(f"không có biểu mẫu đang chờ / no queued submission: {args.receipt}", file=sys.stderr)
+        return EXIT_INVALID
     item = journal.get(args.receipt)
     if item is None:
         print(f"không có biên nhận / no receipt {args.receipt}", file=sys.stderr)
@@ -182,10 +191,11 @@ def register(sub, add) -> None:
                    help="IP của proxy tin cậy để đọc X-Forwarded-For / trusted proxy addresses")
 
     p = add("intake-queue", cmd_queue, "Xem và gửi lại hàng đợi / the intake service's queue")
-    p.add_argument("action", choices=["list", "retry", "show"])
+    p.add_argument("action", choices=["list", "retry", "show", "reject"])
     p.add_argument("receipt", nargs="?", metavar="RECEIPT")
     p.add_argument("--journal", help=journal_help)
     p.add_argument("--state", help="chỉ trạng thái này / only this state (list)")
+    p.add_argument("--reason", help="lý do từ chối (reject), người gửi sẽ đọc / why (the submitter reads it)")
 
     p = add("access-code", cmd_access_code, "Mã truy cập của xã / commune access codes")
     p.add_argument("action", choices=["issue", "revoke", "list"])

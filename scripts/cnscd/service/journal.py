@@ -183,3 +183,14 @@ class Journal:
             else:
                 cursor = db.execute("UPDATE submissions SET next_attempt_at = 0 WHERE state = 'queued'")
             return cursor.rowcount
+
+    def reject(self, receipt: str, reason: str) -> bool:
+        """The operator refuses a queued submission (spam, a duplicate): it stays in the journal, with why."""
+        finding = {"field": None, "line": None, "code": "rejected-by-maintainer",
+                   "message_vi": f"Người quản lý không chấp nhận: {reason}",
+                   "message_en": f"Refused by a maintainer: {reason}", "severity": "error"}
+        with self.connect() as db:
+            cursor = db.execute("UPDATE submissions SET state = 'rejected', findings = ?, updated_at = ? "
+                                "WHERE receipt = ? AND state = 'queued'",
+                                (json.dumps([finding], ensure_ascii=False), time.time(), receipt))
+            return cursor.rowcount == 1
