@@ -1,0 +1,97 @@
+"""Site downloads: every commune's documents land beside its page, and only changed ones are rendered again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cnscd.checks import Context
+from cnscd.derive import derive
+from cnscd.documents import decision
+from cnscd.documents.site import write_commune_documents
+from cnscd.load import load
+from cnscd.site.render import commune_path
+from tests.conftest import SAMPLE, TODAY
+from tests.datautil import edit, read
+from tests.documents.helpers import all_text, expected_roster
+
+COMMUNE = "21040"
+
+
+def run(data: Path, docs: Path, cache: Path):
+    ctx = Context(load(data), TODAY)
+    derived = derive(ctx)
+    return derived, write_commune_documents(ctx, derived, docs, cache)
+
+
+def files(docs: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(docs)): p.read_bytes() for p in sorted(docs.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def first(tmp_path_factory: pytest.TempPathFactory):
+    root = tmp_path_factory.mktemp("documents")
+    derived, stats = run(SAMPLE, root / "docs", root / "cache")
+    return root, derived, stats
+
+
+def test_every_commune_gets_its_documents_beside_its_page(first) -> None:
+    root, derived, stats = first
+    communes = [(p, c) for p in derived.provinces for c in p.communes]
+    assert stats.communes == len(communes) == len(stats.links)
+    for province, commune in communes:
+        links = stats.links[commune.code]
+        assert set(links) == {"decision", "report_docx", "report_xlsx", "period_label"}
+        for kind in ("decision", "report_docx", "report_xlsx"):
+            assert (root / "docs" / commune_path(province, commune) / links[kind]).is_file()
+    assert stats.links[COMMUNE] == {
+        "decision": "van-ban/du-thao-quyet-dinh-21040.docx", "report_docx": "van-ban/bao-cao-21040-2026-10.docx",
+        "report_xlsx": "van-ban/bao-cao-21040-2026-10.xlsx", "period_label": "tháng 10/2026"}
+    assert stats.written == 3 * len(communes) and stats.reused == 0
+    # The cache lives where it was told to, outside the site's docs.
+    assert len(list((root / "cache").rglob("*.docx"))) == 2 * len(communes)
+    decision_path = root / "docs" / "51-quang-ngai" / "21040-xa-binh-son" / stats.links[COMMUNE]["decision"]
+    text = all_text(decision_path)
+    assert all(name in text for members in expected_roster(SAMPLE, TODAY, COMMUNE).values() for name, _ in members)
+
+
+def test_second_build_reuses_every_document_unchanged(first, tmp_path: Path) -> None:
+    root, _, stats = first
+    _, again = run(SAMPLE, tmp_path / "docs", root / "cache")
+    assert again.written == 0 and again.reused == stats.written
+    assert again.links == stats.links
+    assert files(tmp_path / "docs") == files(root / "docs")
+
+
+def test_a_changed_roster_renders_only_its_decision_again(data_copy: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    run(SAMPLE, tmp_path / "before", cache)
+    relpath = "provinces/51-quang-ngai/members.csv"
+    team_ids = set(expected_roster(data_copy, TODAY, COMMUNE))
+    member = next(m for m in read(data_copy, relpath)
+                  if m["team_id"] in team_ids and m["role"] == "member" and not m["left_on"])
+    edit(data_copy, relpath, "member_id", member["member_id"], full_name="Hoàng Thị Mới")
+    _, stats = run(data_copy, tmp_path / "docs", cache)
+    assert stats.written == 1 and stats.reused == 3 * stats.communes - 1
+    path = tmp_path / "docs" / "51-quang-ngai" / "21040-xa-binh-son" / stats.links[COMMUNE]["decision"]
+    text = all_text(path)
+    assert "Hoàng Thị Mới" in text and member["full_name"] not in text
+    # The stale draft is gone from the cache: one decision per commune.
+    assert len(list((cache / COMMUNE).glob("decision-*.docx"))) == 1
+
+
+def test_a_new_template_version_renders_every_decision_again(first, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    _, _, stats = first
+    cache = tmp_path / "cache"
+    run(SAMPLE, tmp_path / "one", cache)
+    monkeypatch.setattr(decision, "TEMPLATE_VERSION", decision.TEMPLATE_VERSION + "-next")
+    _, again = run(SAMPLE, tmp_path / "two", cache)
+    assert again.written == stats.communes and again.reused == 2 * stats.communes
+
+
+def test_the_built_site_offers_the_documents(built_site: Path) -> None:
+    folder = built_site / "51-quang-ngai" / "21040-xa-binh-son" / "van-ban"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "bao-cao-21040-2026-10.docx", "bao-cao-21040-2026-10.xlsx", "du-thao-quyet-dinh-21040.docx"]
