@@ -178,3 +178,32 @@ def test_sigkill_right_after_202_in_local_mode_yields_one_commit(repo, serve, tm
     assert branches == [f"submission/web-{reply.json['receipt']}"]
     assert git(repo, "rev-list", "--count", f"main..{branches[0]}") == "1"
     assert git(repo, "rev-parse", "--abbrev-ref", "HEAD") == "main"
+
+
+def test_github_mode_keeps_the_checkout_current(repo, serve, tmp_path) -> None:
+    from tests.service.harness import git
+
+    team = active_teams(1)[0]
+    origin, other = tmp_path / "origin.git", tmp_path / "other"
+    git(tmp_path, "clone", "-q", "--bare", str(repo), str(origin))
+    git(repo, "remote", "add", "origin", str(origin))
+    git(repo, "fetch", "-q", "origin")
+    git(repo, "branch", "-q", "-u", "origin/main")
+    git(tmp_path, "clone", "-q", str(origin), str(other))
+    teams = next(p for p in (other / "data" / "provinces").glob("*/teams.csv") if team["team_id"] in p.read_text())
+    kept = [line for line in teams.read_text(encoding="utf-8").splitlines(True) if not line.startswith(team["team_id"])]
+    state = github_state(repo)
+    with FakeGitHub(state) as api:
+        service = serve("--github", REPO, "--pull-every", "0.3", **github_args(api))
+        assert service.check("report", report_fields(team["team_id"])).json["ok"] is True
+        teams.write_text("".join(kept), encoding="utf-8")  # a maintainer removes the team upstream
+        git(other, "-c", "user.name=T", "-c", "user.email=t@example.invalid", "commit", "-q", "-am", "remove team")
+        git(other, "push", "-q", "origin", "main")
+        pushed = git(other, "rev-parse", "HEAD")
+        for _ in range(300):
+            if git(repo, "rev-parse", "HEAD") == pushed:
+                break
+            time.sleep(0.05)
+        assert git(repo, "rev-parse", "HEAD") == pushed
+        answer = service.check("report", report_fields(team["team_id"])).json
+    assert answer["ok"] is False and "team-unknown" in {f["code"] for f in answer["findings"]}

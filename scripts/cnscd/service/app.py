@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 from dataclasses import dataclass, field
 
 from starlette.applications import Starlette
@@ -37,7 +36,6 @@ class Service:
     worker: Worker
     allow_origins: list[str]
     limits: Limits = field(default_factory=Limits)
-    check_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         self.rates = RateLimits(self.limits)
@@ -116,11 +114,7 @@ async def _read_payload(service: Service, request: Request) -> tuple[str, dict, 
 
 
 async def _checked(service: Service, form: str, fields: dict, source: str):
-    def work():
-        with service.check_lock:  # the checks are CPU-bound: one at a time keeps answers steady
-            return service.intake.check(form, fields, source)
-
-    return await run_in_threadpool(work)
+    return await run_in_threadpool(service.intake.check, form, fields, source)
 
 
 def _input_limits(service: Service, form_name: str, fields: dict) -> None:

@@ -78,8 +78,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     journal = _journal(args)
     limits = Limits(body_bytes=args.max_body, review_per_hour=args.review_per_hour,
                     wrong_codes_per_hour=args.wrong_codes_per_hour)
-    worker = Worker(journal, root, github, Backoff(args.retry_base, args.retry_cap), args.refresh_seconds)
-    service = Service(Intake(data_dir, root, args.today), journal, worker, origins, limits)
+    intake = Intake(data_dir, root, args.today)
+    worker = Worker(journal, root, github, Backoff(args.retry_base, args.retry_cap), args.refresh_seconds,
+                    sync=intake.pull, sync_every=args.pull_every if github else 0)
+    service = Service(intake, journal, worker, origins, limits)
     mode = f"GitHub {args.github}" if github else f"git {root}"
     print(f"Dịch vụ nhận biểu mẫu / intake service: http://{args.host}:{args.port} → {mode}; "
           f"nhật ký / journal {journal.path}; nguồn được phép / allowed origins: {', '.join(origins) or '-'}",
@@ -184,6 +186,8 @@ def register(sub, add) -> None:
     p.add_argument("--retry-cap", type=float, default=3600.0, help="giây chờ tối đa / longest retry delay (s)")
     p.add_argument("--refresh-seconds", type=float, default=300.0,
                    help="hỏi lại trạng thái pull request sau / re-ask a pull request's state after (s)")
+    p.add_argument("--pull-every", type=float, default=300.0,
+                   help="--github: git pull --ff-only thư mục làm việc mỗi N giây / keep the checkout current (0: never)")
     p.add_argument("--max-body", type=int, default=256 * 1024, help="byte tối đa mỗi yêu cầu / body bytes")
     p.add_argument("--review-per-hour", type=int, default=20, help="biểu mẫu không mã mỗi giờ mỗi máy")
     p.add_argument("--wrong-codes-per-hour", type=int, default=5, help="mã sai mỗi giờ mỗi máy")

@@ -7,6 +7,8 @@ site and the same values sent through the issue form get the same findings, line
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -93,6 +95,8 @@ class Intake:
         self.fixed_today = today
         self._dataset: Dataset | None = None
         self._stamp: tuple = ()
+        # The checks are CPU-bound and read the data folder: one at a time, and never during a pull.
+        self.lock = threading.Lock()
 
     def today(self) -> dt.date:
         return self.fixed_today or dt.date.today()
@@ -106,7 +110,18 @@ class Intake:
             self._dataset, self._stamp = load(self.data_dir), stamp
         return self._dataset
 
+    def pull(self) -> str:
+        """Fast-forward the working folder to its upstream (GitHub mode), so checks see the current data."""
+        with self.lock:
+            result = subprocess.run(["git", "-C", str(self.repo_root), "pull", "--ff-only", "-q"],
+                                    capture_output=True, text=True)
+        return "" if result.returncode == 0 else (result.stderr.strip() or result.stdout.strip())
+
     def check(self, form_name: str, fields: dict[str, object], source: str) -> Checked:
+        with self.lock:
+            return self._check(form_name, fields, source)
+
+    def _check(self, form_name: str, fields: dict[str, object], source: str) -> Checked:
         from ..intake.apply import plan
         from ..intake.body import parse_body
         from ..intake.forms import forms_dir, load_form

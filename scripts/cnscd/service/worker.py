@@ -8,6 +8,7 @@ import logging
 import random
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,9 +39,10 @@ def labels_for(item: Submission) -> list[str]:
 
 class Worker:
     def __init__(self, journal: Journal, repo_root: Path, github: GitHubTarget | None, backoff: Backoff,
-                 refresh_seconds: float = 300.0):
+                 refresh_seconds: float = 300.0, sync: Callable[[], str] | None = None, sync_every: float = 0):
         self.journal, self.repo_root, self.github, self.backoff = journal, Path(repo_root), github, backoff
         self.refresh_seconds = refresh_seconds
+        self.sync, self.sync_every, self.synced_at = sync, sync_every, 0.0
         self.wake = threading.Event()
         self.stopping = threading.Event()
         self.git_lock = threading.Lock()
@@ -77,9 +79,18 @@ class Worker:
         self.journal.update(item.receipt, attempts=attempts, next_attempt_at=time.time() + wait, last_error=error)
         log.warning("delivery of %s will be retried in %.0fs (attempt %d): %s", item.receipt, wait, attempts, error)
 
+    def _sync_if_due(self) -> None:
+        if self.sync is None or not self.sync_every or time.time() - self.synced_at < self.sync_every:
+            return
+        self.synced_at = time.time()
+        problem = self.sync()
+        if problem:
+            log.warning("git pull failed (checks use the data as it was): %s", problem)
+
     def run(self) -> None:
         while not self.stopping.is_set():
             try:
+                self._sync_if_due()
                 for item in self.journal.due():
                     if self.stopping.is_set():
                         return
@@ -88,7 +99,8 @@ class Worker:
             except Exception:
                 log.exception("journal unavailable")
                 upcoming = time.time() + self.backoff.base
-            wait = 60.0 if upcoming is None else max(0.0, min(60.0, upcoming - time.time()))
+            longest = min(60.0, self.sync_every) if self.sync_every else 60.0
+            wait = longest if upcoming is None else max(0.0, min(longest, upcoming - time.time()))
             self.wake.wait(wait)
             self.wake.clear()
 
