@@ -27,6 +27,7 @@ GUIDES_DIR = "docs/huong-dan"
 PILLAR_LABELS = {"Chính quyền số": Pillar.GOVERNMENT, "Kinh tế số": Pillar.ECONOMY, "Xã hội số": Pillar.SOCIETY}
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}")
 _ROW_NUMBER = re.compile(r"^[0-9]{1,3}\.?$")
+_BARE_PHONE = re.compile(r"^[0-9+][0-9 .()\-]{7,}$")
 _THOUSANDS = re.compile(r"^[0-9]{1,3}([.,][0-9]{3})+$")
 
 
@@ -57,7 +58,7 @@ def _member_from_cells(cells: list[str], line: int | None) -> MemberInput:
     name, role, position, phone, consent = [*cells, "", "", "", "", ""][:5]
     if parse_role(role) is None and parse_role(position) is not None:
         role, position = position, role
-    if not phone and normalise_phone(position):
+    if not phone and _BARE_PHONE.match(position) and normalise_phone(position):
         position, phone = "", position  # `Name; role; phone`
     notes = "; ".join(c for c in cells[5:] if c)
     return MemberInput(name, role, position, phone, line, consent, notes)
