@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from copy import deepcopy
 
 from docx import Document
 from docx.document import Document as DocumentType
@@ -160,26 +161,54 @@ def layout_table(document: DocumentType, left: Sequence[tuple[str, bool, bool]],
     return table
 
 
-def grid_table(document: DocumentType, headers: Sequence[str], rows: Sequence[Sequence[str]],
-               widths_mm: Sequence[int], centred: Sequence[int] = (0,)) -> Table:
-    """A bordered table with a bold header row repeated on every page."""
-    table = document.add_table(rows=1, cols=len(headers))
+_PROTOTYPES: dict[tuple, object] = {}
+
+
+def _prototype(document: DocumentType, headers: Sequence[str], widths_mm: Sequence[int],
+               centred: Sequence[int]) -> Table:
+    """A table of a header row and one model data row, built once per shape through python-docx."""
+    key = (tuple(headers), tuple(widths_mm), tuple(centred))
+    if key in _PROTOTYPES:
+        tbl = deepcopy(_PROTOTYPES[key])
+        document.element.body._insert_tbl(tbl)
+        return Table(tbl, document._body)
+    table = document.add_table(rows=2, cols=len(headers))
     table.style = document.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     _borders(table, visible=True)
-    header = table.rows[0]
+    header, template = table.rows
     repeat = OxmlElement("w:tblHeader")
     repeat.set(qn("w:val"), "true")
     header._tr.get_or_add_trPr().append(repeat)
-    for cell, text, width in zip(header.cells, headers, widths_mm, strict=True):
-        cell.width = Mm(width)
-        _cell_text(cell, text, bold=True, align=CENTER)
+    for index, (head, model, text, width) in enumerate(zip(header.cells, template.cells, headers, widths_mm,
+                                                             strict=True)):
+        head.width = model.width = Mm(width)
+        _cell_text(head, text, bold=True, align=CENTER)
+        _cell_text(model, "-", align=CENTER if index in centred else LEFT)
+    _PROTOTYPES[key] = deepcopy(table._tbl)
+    return table
+
+
+def grid_table(document: DocumentType, headers: Sequence[str], rows: Sequence[Sequence[str]],
+               widths_mm: Sequence[int], centred: Sequence[int] = (0,)) -> Table:
+    """A bordered table with a bold header row repeated on every page.
+
+    Rows are copies of one model row python-docx built (widths, alignment, one run per cell) with
+    their text set: a national build writes hundreds of thousands of cells, and going through
+    python-docx's object layer for each costs several times more.
+    """
+    table = _prototype(document, headers, widths_mm, centred)
+    model = table._tbl.tr_lst[-1]
+    body = model.getparent()
+    body.remove(model)
+    t_tag, space = qn("w:t"), qn("xml:space")
     for values in rows:
-        cells = table.add_row().cells
-        for index, (cell, text, width) in enumerate(zip(cells, values, widths_mm, strict=True)):
-            cell.width = Mm(width)
-            _cell_text(cell, str(text), align=CENTER if index in centred else LEFT)
+        row = deepcopy(model)
+        for node, value in zip(row.iter(t_tag), values, strict=True):
+            node.text = " ".join(str(value).split("\n"))
+            node.set(space, "preserve")
+        body.append(row)
     return table
 
 
