@@ -42,15 +42,52 @@ def test_home_golden(derived):
     check_golden("home-figures.html", figures)
 
 
+META = render.Meta("Tiêu đề", "Mô tả", URL + "trang/", URL + "xem-truoc/1.png")
+
+
 def test_redirect_golden():
-    targets = [("../../79-ho-chi-minh/26506-phuong-vung-tau/", "Phường Vũng Tàu")]
-    check_golden("redirect.html", render.render_redirect("Phường Thắng Tam", targets))
+    targets = [render.Target("../../79-ho-chi-minh/26506-phuong-vung-tau/", "Phường Vũng Tàu", "Thành phố Hồ Chí Minh")]
+    check_golden("redirect.html", render.render_redirect("Phường Thắng Tam (Thành phố Vũng Tàu)", targets, META))
 
 
 def test_split_old_commune_lists_every_new_commune_without_refresh():
-    html = render.render_redirect("Xã A", [("../../x/", "Xã X"), ("../../y/", "Xã Y")])
+    html = render.render_redirect("Xã A", [render.Target("../../x/", "Xã X", "Tỉnh P"),
+                                           render.Target("../../y/", "Xã Y", "Tỉnh P")], META)
     assert "http-equiv" not in html
     assert html.count("<li>") == 2
+    assert '<a href="../../x/">Xã X</a>, Tỉnh P' in html and '<a href="../../y/">Xã Y</a>, Tỉnh P' in html
+
+
+def test_commune_without_data_golden():
+    check_golden("commune-empty-26740.html", render.render_commune_empty(
+        "26740", "Phường Sài Gòn", "Thành phố Hồ Chí Minh", ["Phường Bến Nghé (Quận 1)", "Phường Đa Kao (Quận 1)"], META))
+
+
+def test_pages_without_the_theme_carry_preview_tags_and_the_privacy_link():
+    for html in (render.render_commune_empty("1", "Xã <b>A</b>", "Tỉnh P", [], META),
+                 render.render_redirect("Xã A", [render.Target("../../x/", "Xã X", "Tỉnh P")], META)):
+        for tag in ('<meta property="og:title" content="Tiêu đề">', '<meta property="og:description" content="Mô tả">',
+                    f'<meta property="og:url" content="{URL}trang/">', f'<meta property="og:image" content="{URL}xem-truoc/1.png">',
+                    '<meta name="twitter:card" content="summary_large_image">', f'<link rel="canonical" href="{URL}trang/">',
+                    '<a href="../../quyen-rieng-tu/">Quyền riêng tư</a>'):
+            assert tag in html
+        assert "<b>A</b>" not in html
+        assert len(html.encode()) < 3_000  # small: thousands of them
+
+
+def test_commune_without_data_says_how_to_register_teams():
+    html = render.render_commune_empty("26740", "Phường Sài Gòn", "Thành phố Hồ Chí Minh", [], META)
+    assert '<a class="cnscd-button" href="../../bieu-mau/to/?xa=26740">Gửi danh sách tổ của Phường Sài Gòn</a>' in html
+
+
+def test_no_repeated_words_in_trainings(derived):
+    html = "".join(render.render_province(derived, p) for p in derived.provinces)
+    assert "VNeID (VNeID)" not in html and "Trực tuyến, Trực tuyến" not in html
+
+
+def test_percentages_do_not_wrap(derived):
+    html = render.render_province(derived, province(derived, "79"))
+    assert "\u00a0%" in html and " %" not in html
 
 
 def test_commune_page_shows_consented_phones_as_tel_links(derived):

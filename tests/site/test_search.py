@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
-from cnscd.site import search
+from cnscd.site import search, standalone
 from cnscd.text import fold
 
 
@@ -31,8 +32,8 @@ def public(entry):
 
 @pytest.fixture(scope="module")
 def entries(derived, sample_context):
-    labels = {code: label for c in derived.communes() for code, label in c.old_communes}
-    return search.entries(derived, sample_context.units.communes, labels)
+    # As the build does: every old commune of the country has an address, not only those with data.
+    return search.entries(derived, sample_context.units.communes, standalone.old_labels(sample_context.units))
 
 
 @pytest.fixture(scope="module")
@@ -41,11 +42,20 @@ def files(entries):
 
 
 @pytest.fixture
-def small_shards(monkeypatch, entries):
-    """The sample indexed with a budget 30 times smaller, so that it has common words as a country does."""
+def small_shards(monkeypatch, entries, derived):
+    """The sample indexed with a budget 30 times smaller, so that it has common words as a country does.
+
+    Its old communes are the country's (10,000) while its villages are a thousandth of the country's, so
+    only the old communes of communes with data are kept: the proportions of a country again.
+    """
     monkeypatch.setattr(search, "SHARD_BYTES", 5_000)
     monkeypatch.setattr(search, "QUERY_BYTES", 10_000)
-    return search.index_files(entries)
+    return search.index_files(country_proportions(entries, derived))
+
+
+def country_proportions(entries, derived):
+    kept = {code for c in derived.communes() for code, _label in c.old_communes}
+    return [e for e in entries if e["t"] != "old_commune" or e["u"].split("/")[1] in kept]
 
 
 def test_folding_matches_what_people_type():
@@ -64,9 +74,12 @@ def test_index_finds_units_villages_and_old_communes(entries):
     assert village["u"] == "19-thai-nguyen/01849-xa-phong-quang/#v01849-001-ten"
     old = next(e for e in find(entries, "nguyen an ninh") if e["t"] == "old_commune")
     assert old["u"] == "xa-cu/26526/"
-    # Every commune of the country is findable; one without data leads to its province page.
+    # Every commune of the country is findable; one without data has a page of its own.
     hanoi = next(e for e in find(entries, "phuong ba dinh") if e["t"] == "commune_no_data")
-    assert hanoi["u"] == "01-ha-noi/"
+    assert hanoi["u"] == "01-ha-noi/00004-phuong-ba-dinh/"
+    # An old commune merged into a commune without data is findable too («ben nghe» found nothing).
+    ben_nghe = next(e for e in find(entries, "ben nghe") if e["t"] == "old_commune")
+    assert ben_nghe["n"] == "Phường Bến Nghé (Quận 1)" and ben_nghe["u"] == "xa-cu/26740/"
     assert len([e for e in entries if e["t"] in ("commune", "commune_no_data")]) == 3321
 
 
@@ -104,11 +117,11 @@ def test_shards_hold_every_entry_and_decode_to_it(entries, files):
 
 
 @pytest.mark.parametrize("index", ["files", "small_shards"])
-def test_every_entry_is_reachable_from_each_word_it_is_filed_under(request, entries, index):
+def test_every_entry_is_reachable_from_each_word_it_is_filed_under(request, entries, derived, index):
     files = request.getfixturevalue(index)
     manifest = json.loads(files["index.json"])
     unreachable = []
-    for entry in entries:
+    for entry in entries if index == "files" else country_proportions(entries, derived):
         for term in search.terms(search.filing_names(entry)[0], set()) - set(manifest["common"]):
             # A finished word: "ba " is the whole word even though "ban" is common.
             found = download(files, term + " ") or []
@@ -142,7 +155,7 @@ def test_queries_of_common_words_ask_for_more(small_shards, query):
     ("nguyen an ninh", "Phường Nguyễn An Ninh (Thành phố Vũng Tàu)"),
 ])
 def test_typical_queries_download_little_and_find_the_place(entries, files, small_shards, query, shown):
-    for index, budget in ((files, search.QUERY_BYTES), (small_shards, 10_000)):
+    for index, budget in ((files, 300_000), (small_shards, 10_000)):  # search.QUERY_BYTES is patched here
         manifest = json.loads(index["index.json"])
         keys = search.plan(manifest, query)
         assert keys is not None and sum(manifest["shards"][k] for k in keys) <= budget
@@ -151,3 +164,34 @@ def test_typical_queries_download_little_and_find_the_place(entries, files, smal
 
 def test_the_manifest_stays_small(files):
     assert len(files["index.json"].encode()) < 20_000
+
+
+@pytest.mark.parametrize(("typed", "expanded"), [
+    ("tdp 5", "to dan pho 5"),
+    ("TDP 5 p. vung tau", "to dan pho 5 phuong vung tau"),
+    ("kp 3", "khu pho 3"),
+    ("x. phong quang", "xa phong quang"),
+    ("x phong quang", "xa phong quang"),
+    ("tp. ho chi minh", "thanh pho ho chi minh"),
+    ("tt ", "thi tran "),
+    ("p", "p"),  # still typing: «p» may start «phú»
+    ("phu", "phu"),
+    ("thon na rua", "thon na rua"),
+])
+def test_abbreviations_people_type(typed, expanded):
+    assert search.expand(typed) == expanded
+
+
+def test_the_abbreviations_travel_in_the_manifest(files):
+    """find.js has no table of its own: it reads this one (one source of truth)."""
+    manifest = json.loads(files["index.json"])
+    assert manifest["abbreviations"] == search.ABBREVIATIONS
+    script = (Path(search.__file__).parent / "assets" / "find.js").read_text(encoding="utf-8")
+    assert "\"tdp\"" not in script and "khu pho" not in script and "m.abbreviations" in script
+
+
+@pytest.mark.parametrize(("query", "shown"), [("tdp 1 vung tau", "Tổ dân phố 1"), ("p. vung tau", "Phường Vũng Tàu"),
+                                              ("x. phong quang", "Xã Phong Quang")])
+def test_abbreviated_queries_find_the_place(files, query, shown):
+    expanded = search.expand(query)
+    assert shown in {e["n"] for e in find(download(files, query), expanded)}

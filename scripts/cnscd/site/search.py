@@ -3,7 +3,8 @@
 Material's search needs exact diacritics; people often type without them on a phone, on mobile data.
 The index is built once per build: a small manifest, then shards keyed by word prefixes, each kept
 under SHARD_BYTES so that one query downloads at most QUERY_BYTES. assets/find.js does the same
-folding and the same choice of shards as `plan` below.
+folding and the same choice of shards as `plan` below; the abbreviations it expands come from the
+manifest (ABBREVIATIONS), never from a second table in JavaScript.
 """
 
 from __future__ import annotations
@@ -34,7 +35,31 @@ KEY_LENGTH = 3
 # thousands of wards).
 STOP_WORDS = frozenset(fold(w) for w in ("thôn", "xóm", "ấp", "phố", "khu", "xã", "phường", "huyện", "tỉnh", "cnscđ"))
 
+# What people type for a kind of place. Shipped in the manifest, so assets/find.js has no copy of it.
+# A one-letter abbreviation counts only when finished ("p." or "p vung tau"): "p" may start "phú".
+ABBREVIATIONS = {fold(short): fold(full) for short, full in (
+    ("tdp", "tổ dân phố"), ("kp", "khu phố"), ("tp", "thành phố"), ("tt", "thị trấn"),
+    ("p", "phường"), ("x", "xã"), ("q", "quận"), ("h", "huyện"))}
+
 _WORD = re.compile(r"[^\W_]+")
+
+
+_TYPED = re.compile(r"[^\W_]+\.?")
+
+
+def expand(query: str, abbreviations: dict[str, str] = ABBREVIATIONS) -> str:
+    """The query with abbreviations written out: «tdp 5 p. vung tau» → «to dan pho 5 phuong vung tau».
+
+    A trailing space or dot is kept as a space, so a finished last word stays finished (see `plan`).
+    """
+    folded = fold(query)
+    out = []
+    for match in _TYPED.finditer(folded):
+        word = match.group().rstrip(".")
+        full = abbreviations.get(word)
+        finished = match.group().endswith(".") or match.end() < len(folded)
+        out.append(full if full and (len(word) > 1 or finished) else word)
+    return " ".join(out) + (" " if out and (query[-1:].isspace() or query.endswith(".")) else "")
 
 
 def words(text: str) -> list[str]:
@@ -75,8 +100,8 @@ def entries(derived: Derived, communes: dict[str, dict[str, str]], redirects: di
     for code, row in communes.items():
         if code not in with_pages and row["province_code"] in names:
             province = names[row["province_code"]]
-            add("commune_no_data", row["name"], province.name, province_path(province),
-                province=(province_path(province), province.name))
+            add("commune_no_data", row["name"], province.name, f"{province_path(province)}{code}-{row['slug']}/",
+                province=(province_path(province), province.name), anchor=f"{code}-{row['slug']}/")
     for old_code, label in redirects.items():
         add("old_commune", label, OLD_COMMUNE_CONTEXT, redirect_path(old_code))
     found.sort(key=lambda e: (KIND_RANK[e["t"]], e["k"]))
@@ -114,8 +139,10 @@ def _dump(data: object) -> str:
 def _encode(entry: dict, communes: dict[str, int], provinces: dict[str, int]) -> list:
     """[kind, name, place, anchor?]: place is a province number (manifest), a commune number (shard) or an address."""
     rank = KIND_RANK[entry["t"]]
-    if entry["t"] in ("province", "commune_no_data"):
+    if entry["t"] == "province":
         return [rank, entry["n"], provinces[entry["province"][0]]]
+    if entry["t"] == "commune_no_data":  # its address inside the province's folder
+        return [rank, entry["n"], provinces[entry["province"][0]], entry["anchor"]]
     if entry["t"] == "old_commune":
         return [rank, entry["n"], entry["u"]]
     row = [rank, entry["n"], communes[entry["commune"][0]]]
@@ -211,6 +238,7 @@ def index_files(items: list[dict]) -> dict[str, str]:
         "context": sorted(context - common),
         "provinces": [[url, name] for url, (_number, name) in provinces.items()],
         "old_commune": OLD_COMMUNE_CONTEXT,
+        "abbreviations": ABBREVIATIONS,
     })
     return files
 
@@ -227,6 +255,7 @@ def plan(manifest: dict, query: str) -> list[str] | None:
     word (one followed by more text) that starts a common word is looked up as a whole word ("ba" in
     "ba son" is not "ban").
     """
+    query = expand(query, manifest["abbreviations"])
     tokens = [t for t in words(query) if t not in manifest["stop"] and not t.isdigit()]
     pairs = [f"{a} {b}" for a, b in itertools.pairwise(tokens) if a in manifest["common"]]
     finished = tokens if query.endswith(" ") else tokens[:-1]
@@ -263,8 +292,10 @@ def decode(manifest: dict, shard: dict) -> list[dict]:
     found = []
     for kind, name, place, *anchor in shard["e"]:
         t = KIND_BY_RANK[kind]
-        if t in ("province", "commune_no_data"):
-            url, context = provinces[place][0], "" if t == "province" else provinces[place][1]
+        if t == "province":
+            url, context = provinces[place][0], ""
+        elif t == "commune_no_data":
+            url, context = provinces[place][0] + anchor[0], provinces[place][1]
         elif t == "old_commune":
             url, context = place, manifest["old_commune"]
         else:

@@ -1,6 +1,7 @@
 // "Find your village": matches names without diacritics ("cao bang" finds "Cao Bằng").
 // The index is built by cnscd.site.search with the same folding as cnscd.text.fold; `plan` below
-// chooses shards exactly as search.plan does, so a query downloads at most manifest.query_bytes.
+// chooses shards exactly as search.plan does, so a query downloads at most manifest.query_bytes, and
+// expands abbreviations (tdp, kp, p.) with the table the manifest carries (search.ABBREVIATIONS).
 (function () {
   "use strict";
   var RANK = { commune: 0, village: 1, team: 2, province: 3, old_commune: 4, commune_no_data: 5 };
@@ -27,6 +28,17 @@
   }
 
   function isNumber(token) { return /^\p{N}+$/u.test(token); }
+
+  // See search.expand: the abbreviation table itself comes from the manifest (m.abbreviations).
+  function expand(m, query) {
+    var folded = fold(query), out = [], re = /[\p{L}\p{N}]+\.?/gu, match;
+    while ((match = re.exec(folded)) !== null) {
+      var word = match[0].replace(/\.$/, ""), full = m.abbreviations[word];
+      var finished = /\.$/.test(match[0]) || re.lastIndex < folded.length;
+      out.push(full && (word.length > 1 || finished) ? full : word);
+    }
+    return out.join(" ") + (out.length && /[\s.]$/.test(query) ? " " : "");
+  }
 
   // See search.plan: words, then pairs after a common word, then finished words as whole words.
   function plan(m, query) {
@@ -66,9 +78,12 @@
     var kinds = Object.keys(RANK);
     return shard.e.map(function (row) {
       var t = kinds.filter(function (k) { return RANK[k] === row[0]; })[0], url, context;
-      if (t === "province" || t === "commune_no_data") {
+      if (t === "province") {
         url = m.provinces[row[2]][0];
-        context = t === "province" ? "" : m.provinces[row[2]][1];
+        context = "";
+      } else if (t === "commune_no_data") {
+        url = m.provinces[row[2]][0] + row[3];
+        context = m.provinces[row[2]][1];
       } else if (t === "old_commune") {
         url = row[2];
         context = m.old_commune;
@@ -93,6 +108,19 @@
     var manifest = null;
     var shards = {};
 
+    function manifestReady() {
+      if (!manifest) manifest = getJSON(indexUrl);
+      return manifest;
+    }
+
+    // Results sit right under the box; on a phone the keyboard takes half the screen, so the box goes
+    // to the top of what is visible (below the theme's header) and the results follow it.
+    function bringUp() {
+      var header = document.querySelector(".md-header");
+      var top = form.getBoundingClientRect().top - (header ? header.getBoundingClientRect().height : 0) - 4;
+      if (Math.abs(top) > 2) window.scrollBy(0, top);
+    }
+
     function getJSON(url) {
       return fetch(url).then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); });
     }
@@ -101,8 +129,7 @@
 
     // Resolves to null when the query is too common to answer with a small download.
     function load(query) {
-      if (!manifest) manifest = getJSON(indexUrl);
-      return manifest.then(function (m) {
+      return manifestReady().then(function (m) {
         var keys = plan(m, query);
         if (keys === null) return null;
         return Promise.all(keys.map(function (key) {
@@ -150,16 +177,21 @@
     }
 
     function run() {
-      var query = input.value;
-      if (fold(query).length < 2) { list.textContent = ""; status.textContent = ""; return; }
-      load(query).then(function (entries) {
-        if (input.value !== query) return;
+      var typed = input.value, query;
+      if (fold(typed).length < 2) { list.textContent = ""; status.textContent = ""; return; }
+      manifestReady().then(function (m) {
+        query = expand(m, typed);
+        return load(query);
+      }).then(function (entries) {
+        if (input.value !== typed) return;
         if (entries === null) { list.textContent = ""; status.textContent = TYPE_MORE; } else show(query, entries);
+        bringUp();
       })
         .catch(function () { status.textContent = "Không tải được danh sách. Hãy chọn tỉnh ở bên dưới."; });
     }
 
     input.addEventListener("input", run);
+    input.addEventListener("focus", function () { manifestReady(); window.setTimeout(bringUp, 300); });
     form.addEventListener("submit", function (event) { event.preventDefault(); run(); });
     if (input.value) run();
   }
