@@ -40,13 +40,22 @@ def number_vi(value: int) -> str:
     return f"{value:,}".replace(",", ".")
 
 
+# A commune page with this many villages or more opens with a «Chọn thôn, tổ dân phố» list of links.
+JUMP_LIST_FROM = 6
+
+
+def percent_vi(share: float | None) -> str:
+    """«75 %» with a no-break space: a phone screen must not put the % sign on the next line."""
+    return percent(share).replace(" ", "\u00a0")
+
+
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.PackageLoader("cnscd.site", "templates"), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(phone=display_phone, tel=tel_href, date_vi=date_vi, period_vi=periods.label_vi,
-                       percent=percent, number=number_vi, fold=fold)
+                       percent=percent_vi, number=number_vi, fold=fold)
     env.globals.update(ROLE_VI=ROLE_VI, KIND_VI=VILLAGE_KIND_VI, PILLAR_VI=PILLAR_VI, CADENCE_VI=CADENCE_VI,
-                       MODE_VI=MODE_VI, REPORT_VI=REPORT_STATUS_VI, STATUS_VI=STATUS_VI)
+                       MODE_VI=MODE_VI, REPORT_VI=REPORT_STATUS_VI, STATUS_VI=STATUS_VI, JUMP_LIST_FROM=JUMP_LIST_FROM)
     return env
 
 
@@ -99,9 +108,12 @@ def render_home(derived: Derived, total_communes: int) -> tuple[str, str]:
     return ENV.get_template("home_find.html").render(), figures
 
 
-def render_province(derived: Derived, province: ProvinceFacts) -> str:
+def render_province(derived: Derived, province: ProvinceFacts, others: list[tuple[str, str]] | None = None,
+                    board: dict | None = None) -> str:
+    """others: (address from the province page, name) of its communes without data, listed after the table.
+    board: the dashboard's variables (dashboards.province_board): figures, last update, changes."""
     return ENV.get_template("province.html").render(p=province, tally=province.tally, root="../",
-                                                    today=derived.today)
+                                                    today=derived.today, others=others or [], **(board or {}))
 
 
 # A page may weigh 60 KB with the theme; Material's header, footer and scripts take about 10.5 KB of it
@@ -134,21 +146,34 @@ def _fits(html: str, budget: int) -> bool:
     return len(html_block(html).encode()) <= budget
 
 
+def zalo_team(commune: CommuneFacts) -> TeamFacts | None:
+    """The team whose Zalo group the poster prints as a QR code: the commune-level team's, when it has one."""
+    return next((team for team in commune.commune_teams if team.zalo_url), None)
+
+
+def poster_size(commune: CommuneFacts, parts: list[Part] | None) -> str:
+    """l, m or s: few teams print large enough to fill the sheet; never below 14 pt (assets/site.css)."""
+    count = len(commune.commune_teams) + len(commune.villages)
+    return "s" if parts or count > 8 else "m" if count > 4 else "l"
+
+
 def render_commune(derived: Derived, province: ProvinceFacts, commune: CommuneFacts, page_url: str,
-                   parts: list[Part] | None = None) -> str:
+                   parts: list[Part] | None = None, board: dict | None = None, poster_pdf: str = "") -> str:
     """The commune page: every team's contacts, then decisions and reports; with parts, one line per village."""
     rows = report_rows(commune.commune_teams, [] if parts else commune.villages)
     return ENV.get_template("commune.html").render(p=province, c=commune, tally=commune.tally, root="../../",
                                                    page_url=page_url, parts=parts, report_rows=rows,
-                                                   today=derived.today)
+                                                   today=derived.today, zalo=zalo_team(commune),
+                                                   poster_size=poster_size(commune, parts), poster_pdf=poster_pdf,
+                                                   **(board or {}))
 
 
 def render_commune_part(derived: Derived, province: ProvinceFacts, commune: CommuneFacts, part: Part,
-                        parts: list[Part]) -> str:
+                        parts: list[Part], board: dict | None = None) -> str:
     return ENV.get_template("commune_part.html").render(p=province, c=commune, tally=commune.tally, root="../../../",
                                                         part=part, parts=parts,
                                                         report_rows=report_rows([], part.villages),
-                                                        today=derived.today)
+                                                        today=derived.today, **(board or {}))
 
 
 def split_villages(commune: CommuneFacts, count: int) -> list[Part]:
@@ -165,27 +190,54 @@ def split_villages(commune: CommuneFacts, count: int) -> list[Part]:
 
 
 def render_commune_pages(derived: Derived, province: ProvinceFacts, commune: CommuneFacts, page_url: str,
-                         budget: int = PAGE_BUDGET - THEME_ALLOWANCE) -> dict[str, str]:
+                         budget: int = PAGE_BUDGET - THEME_ALLOWANCE, board: dict | None = None) -> dict[str, str]:
     """The commune's pages by path inside its folder: one page when everything fits the budget.
 
     Otherwise the first page keeps one line per village (a phone to call, the Zalo group) and the full
     teams with their decisions and reports go to as few parts as fit (chi-tiet-1/, chi-tiet-2/, …).
     """
-    whole = render_commune(derived, province, commune, page_url)
+    whole = render_commune(derived, province, commune, page_url, board=board)
     if _fits(whole, budget) or len(commune.villages) < 2:
         return {"": whole}
     count = 2
     while True:
         parts = split_villages(commune, count)
-        pages = {part.path: render_commune_part(derived, province, commune, part, parts) for part in parts}
+        part_board = {"updated": (board or {}).get("updated")}  # the dashboard stays on the first page
+        pages = {part.path: render_commune_part(derived, province, commune, part, parts, part_board) for part in parts}
         if all(_fits(html, budget) for html in pages.values()) or count >= len(commune.villages):
-            return {"": render_commune(derived, province, commune, page_url, parts), **pages}
+            return {"": render_commune(derived, province, commune, page_url, parts, board), **pages}
         count += 1
 
 
-def render_redirect(old_name: str, targets: list[tuple[str, str]]) -> str:
-    """A plain HTML page for an old commune's address: meta refresh when it went to one new commune."""
-    return ENV.get_template("redirect.html").render(old_name=old_name, targets=targets)
+@dataclass
+class Meta:
+    """What a page says about itself to search engines and to link previews (Zalo, Facebook)."""
+
+    title: str
+    description: str
+    canonical: str  # absolute address of the page
+    image: str  # absolute address of its 1200×630 preview
+    root: str = "../../"  # from the page to the site root
+
+
+@dataclass
+class Target:
+    """A 2025 commune an old commune's address leads to."""
+
+    href: str
+    name: str
+    province: str
+
+
+def render_redirect(old_name: str, targets: list[Target], meta: Meta) -> str:
+    """A small page without the theme for an old commune's address: meta refresh when it went to one commune."""
+    return ENV.get_template("redirect.html").render(old_name=old_name, targets=targets, **vars(meta))
+
+
+def render_commune_empty(code: str, name: str, province: str, old: list[str], meta: Meta) -> str:
+    """A commune without data: its province, the old communes it took in and how its teams get listed."""
+    return ENV.get_template("commune_empty.html").render(code=code, name=name, province=province, old=old,
+                                                         **vars(meta))
 
 
 ENV.filters["slug"] = slugify
