@@ -144,6 +144,7 @@ def test_receipt_page_status_and_unknown_receipt(repo, serve) -> None:
     page = request(f"{service.url}/api/submissions/{receipt}", headers={"Accept": "text/html"})
     assert page.status == 200 and page.headers["content-type"].startswith("text/html")
     assert "Đã ghi vào nhánh chờ duyệt" in page.text and receipt in page.text and 'lang="vi"' in page.text
+    assert f'href="{ORIGIN}/' in page.text  # back to the site (mkdocs.yml site_url)
     hostile = urllib.parse.quote("<img src=x onerror=alert(1)>")
     missing = request(f"{service.url}/api/submissions/{hostile}", headers={"Accept": "text/html"})
     assert missing.status == 404 and "<img" not in missing.text and "&lt;img src=x" in missing.text
@@ -164,3 +165,18 @@ def test_deleted_branch_reads_closed(repo, serve) -> None:
     shown = run_cnscd("intake-queue", "show", receipt, "--journal", str(service.journal), cwd=repo)
     assert shown.returncode == 0 and json.loads(shown.stdout)["state"] == "closed"
     assert run_cnscd("intake-queue", "show", "nope", "--journal", str(service.journal), cwd=repo).returncode == 1
+
+
+def test_roster_update_is_committed_with_the_people_sent(repo, serve) -> None:
+    team = active_teams(1)[0]
+    people = ["Nguyễn Văn An", "Trần Văn Bình", "Lê Thị Cúc", "Phạm Văn Dũng", "Hoàng Văn Em"]
+    roles = ["Tổ trưởng", "Tổ phó", "Tổ viên", "Tổ viên", "Tổ viên"]
+    members = "\n".join(f"{name}; {role}; Cán bộ thôn;" for name, role in zip(people, roles, strict=True))
+    service = serve()
+    reply = service.submit("team", {"commune_code": team["commune_code"], "team_id": team["team_id"], "members": members})
+    assert reply.status == 202, reply.text
+    branch = service.wait_for(reply.json["receipt"], "committed")["branch"]
+    changed = git(repo, "diff", "--name-only", "main", branch).splitlines()
+    roster = next(path for path in changed if path.endswith("/members.csv"))
+    added = [line for line in git(repo, "diff", "main", branch, "--", roster).splitlines() if line.startswith("+")]
+    assert all(any(f"{team['team_id']}," in line and name in line for line in added) for name in people)

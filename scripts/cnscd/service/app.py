@@ -36,6 +36,7 @@ class Service:
     worker: Worker
     allow_origins: list[str]
     limits: Limits = field(default_factory=Limits)
+    site_url: str = ""  # the receipt page links back to the site
 
     def __post_init__(self) -> None:
         self.rates = RateLimits(self.limits)
@@ -202,13 +203,13 @@ async def api_status(request: Request) -> Response:
     wants_html = "text/html" in request.headers.get("accept", "")
     if item is None:
         if wants_html:
-            return HTMLResponse(receipt_page(None, receipt), status_code=404)
+            return HTMLResponse(receipt_page(None, receipt, service.site_url), status_code=404)
         return JSONResponse({"findings": [{"field": None, "line": None, "code": "receipt-unknown",
                                            "message_vi": "Không có biên nhận này", "message_en": "No such receipt"}]},
                             status_code=404)
     item = await run_in_threadpool(service.worker.refresh, item)
     if wants_html:
-        return HTMLResponse(receipt_page(item, receipt))
+        return HTMLResponse(receipt_page(item, receipt, service.site_url))
     return JSONResponse(status_json(item))
 
 

@@ -33,19 +33,22 @@ def _journal(args: argparse.Namespace) -> Journal:
     return Journal(path)
 
 
-def _site_origin(root: Path) -> list[str]:
-    """The origin of mkdocs.yml's site_url (read as text: the file carries MkDocs-only YAML tags)."""
+def _site_url(root: Path) -> str:
+    """mkdocs.yml's site_url (read as text: the file carries MkDocs-only YAML tags)."""
     import re
-    import urllib.parse
 
     config = root / "mkdocs.yml"
     if not config.is_file():
-        return []
+        return ""
     match = re.search(r"^site_url:\s*['\"]?([^'\"\s]+)", config.read_text(encoding="utf-8"), re.MULTILINE)
-    if not match:
-        return []
-    parts = urllib.parse.urlsplit(match.group(1))
-    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme and parts.netloc else []
+    return match.group(1) if match else ""
+
+
+def _origin(url: str) -> list[str]:
+    import urllib.parse
+
+    parts = urllib.parse.urlsplit(url)
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme in ("http", "https") and parts.netloc else []
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -73,7 +76,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
             print("LỖI/ERROR: thiếu biến môi trường CNSCD_GITHUB_TOKEN / CNSCD_GITHUB_TOKEN is not set", file=sys.stderr)
             return EXIT_USAGE
         github = GitHubTarget(args.github, token, os.environ.get("GITHUB_API_URL"))
-    origins = args.allow_origin or _site_origin(root)
+    site_url = _site_url(root)
+    origins = args.allow_origin or _origin(site_url)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     journal = _journal(args)
     limits = Limits(body_bytes=args.max_body, review_per_hour=args.review_per_hour,
@@ -81,7 +85,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     intake = Intake(data_dir, root, args.today)
     worker = Worker(journal, root, github, Backoff(args.retry_base, args.retry_cap), args.refresh_seconds,
                     sync=intake.pull, sync_every=args.pull_every if github else 0)
-    service = Service(intake, journal, worker, origins, limits)
+    service = Service(intake, journal, worker, origins, limits, site_url if _origin(site_url) else "")
     mode = f"GitHub {args.github}" if github else f"git {root}"
     print(f"Dịch vụ nhận biểu mẫu / intake service: http://{args.host}:{args.port} → {mode}; "
           f"nhật ký / journal {journal.path}; nguồn được phép / allowed origins: {', '.join(origins) or '-'}",

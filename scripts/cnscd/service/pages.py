@@ -48,16 +48,18 @@ a{color:#0b5394}li{margin:.25rem 0}
 {% else %}
 <p>Không tìm thấy biên nhận <span class="receipt">{{ receipt }}</span>. Hãy kiểm tra lại địa chỉ.</p>
 {% endif %}
+{% if site_url %}<p><a href="{{ site_url }}">Về trang Tổ Công nghệ số cộng đồng</a></p>{% endif %}
 </main>
 </body>
 </html>
 """)
 
 
-def receipt_page(item, receipt: str) -> str:
+def receipt_page(item, receipt: str, site_url: str = "") -> str:
     if item is None:
-        return _TEMPLATE.render(title="Không có biên nhận", item=None, receipt=receipt)
+        return _TEMPLATE.render(title="Không có biên nhận", item=None, receipt=receipt, site_url=site_url)
     state_vi, explain = STATE_VI.get(item.state, (item.state, ""))
     created = dt.datetime.fromtimestamp(item.created_at).strftime("%H:%M %d/%m/%Y")
     return _TEMPLATE.render(title="Biên nhận biểu mẫu", item=item, receipt=item.receipt, state_vi=state_vi,
-                            explain=explain, form_vi=FORM_VI.get(item.form, item.form), created=created)
+                            explain=explain, form_vi=FORM_VI.get(item.form, item.form), created=created,
+                            site_url=site_url)
