@@ -146,3 +146,30 @@ def test_erase_needs_confirmation_and_a_real_number(leaky_repo: Path) -> None:
     assert NUMBER.encode() in all_objects(leaky_repo)
     bad = run_cli("erase", "--phone", "12-34", "--repo", str(leaky_repo), "--yes")
     assert bad.returncode == 2 and "không phải số điện thoại" in bad.stderr
+
+
+def test_erase_with_an_origin_refuses_unpushed_work_then_rewrites_after_fetching(tmp_path: Path) -> None:
+    """With a remote, git-filter-repo fetches every ref first (discarding local work), so unpushed commits
+    stop the run; once pushed, the rewrite succeeds, keeps origin, and a mirror push cleans every ref there."""
+    origin, repo = tmp_path / "origin.git", tmp_path / "work"
+    subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(origin)], check=True)
+    subprocess.run(["git", "clone", "-q", str(origin), str(repo)], check=True, capture_output=True)
+    (repo / "lien-he.txt").write_text("Tổ trưởng: 0912.345.678\n", encoding="utf-8")
+    commit(repo, "Liên hệ")
+    git(repo, "push", "-q", "origin", "HEAD:main")
+    (repo / "lien-he.txt").write_text("Tổ trưởng: xem trang của tổ\n", encoding="utf-8")
+    commit(repo, "Gỡ số")
+
+    refused = run_cli("erase", "--phone", NUMBER, "--repo", str(repo), "--yes")
+    assert refused.returncode == 1 and "refs/heads/main" in refused.stderr and "--no-fetch" in refused.stderr
+    assert NUMBER.encode() not in all_objects(repo) and b"0912.345.678" in all_objects(repo)  # untouched
+
+    git(repo, "push", "-q", "origin", "HEAD:main")
+    result = run_cli("erase", "--phone", NUMBER, "--repo", str(repo), "--yes")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not re.search(spelling_pattern("912345678").encode(), all_objects(repo))
+    assert "origin" in git(repo, "remote").split()
+    git(repo, "push", "-q", "--force", "--mirror", "origin")
+    published = subprocess.run(["git", "-C", str(origin), "log", "--all", "-p", "--format=%B"], check=True,
+                               capture_output=True).stdout
+    assert b"0912.345.678" not in published and REPLACEMENT.encode() in published

@@ -25,6 +25,8 @@ def cmd_erase(args: argparse.Namespace) -> int:
     try:
         repo = erase.repo_root(args.repo)
         erase.check_ready(repo, digits)
+        if not args.no_fetch:
+            erase.check_pushed(repo)
         before = erase.scan(repo, digits)
         shown = f"0{digits}"
         if not before.hits:

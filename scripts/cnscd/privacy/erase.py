@@ -166,6 +166,29 @@ def check_ready(repo: Path, digits: str) -> None:
             "--person ID), commit, then run again.")
 
 
+def check_pushed(repo: Path) -> None:
+    """Before git-filter-repo fetches every ref from origin (`+refs/*:refs/*` with --prune, which discards
+    local work), every local branch and tag must be on origin as it is here: a maintainer pushes the removal
+    commit first. Compared with origin itself (ls-remote), not the remote-tracking refs, which may be stale.
+    """
+    if "origin" not in _git(repo, "remote", check=False).split():
+        return
+    listed = subprocess.run(["git", "-C", str(repo), "ls-remote", "origin"], capture_output=True, text=True)
+    if listed.returncode != 0:
+        raise EraseError(f"Không đọc được origin ({listed.stderr.strip()}); chạy lại khi có mạng, hoặc với --no-fetch",
+                         f"Cannot read origin ({listed.stderr.strip()}); retry online, or run with --no-fetch")
+    remote = {name: sha for sha, name in (line.split("\t", 1) for line in listed.stdout.splitlines())}
+    local = _git(repo, "for-each-ref", "--format=%(objectname) %(refname)", "refs/heads", "refs/tags").splitlines()
+    differ = [name for sha, name in (line.split(" ", 1) for line in local) if remote.get(name) != sha]
+    if differ:
+        raise EraseError(
+            f"Các nhánh, thẻ chưa có trên origin hoặc khác origin: {', '.join(differ)}. Hãy đẩy (push) commit gỡ số lên "
+            "trước, hoặc chạy với --no-fetch (khi đó các tham chiếu chỉ có trên origin, như refs/pull/*, không được "
+            "viết lại ở đây)",
+            f"Branches or tags missing from origin or different there: {', '.join(differ)}. Push the removal commit "
+            "first, or run with --no-fetch (refs only on origin, such as refs/pull/*, are then not rewritten here)")
+
+
 def rewrite(repo: Path, digits: str, fetch: bool = True) -> None:
     """git-filter-repo over blobs and commit/tag messages, then drop every trace the rewrite left."""
     with tempfile.TemporaryDirectory(prefix="cnscd-erase-") as tmp:
@@ -175,7 +198,7 @@ def rewrite(repo: Path, digits: str, fetch: bool = True) -> None:
                    "--replace-message", str(expressions)]
         if not fetch:
             command.append("--no-fetch")
-        result = subprocess.run(command, cwd=repo)
+        result = subprocess.run(command, cwd=repo, stdin=subprocess.DEVNULL)  # it must never wait for an answer
         if result.returncode != 0:
             raise EraseError(f"git-filter-repo thất bại (mã {result.returncode})",
                              f"git-filter-repo failed (exit {result.returncode})", 2)
