@@ -17,7 +17,7 @@ from . import docx_style as style
 from .roster import OFFICIAL_HEADERS, CommuneRoster, RosterTeam, roster_rows
 
 # Bump when the wording or layout changes: the site's cache regenerates every draft.
-TEMPLATE_VERSION = "decision-1"
+TEMPLATE_VERSION = "decision-2"
 ANNEX_WIDTHS_MM = (10, 40, 38, 30, 25, 22)  # sums to the 165 mm text width
 PH = style.PLACEHOLDER
 
@@ -46,7 +46,7 @@ def _heading(document: DocumentType, roster: CommuneRoster, number: str | None, 
 
 
 def legal_bases(roster: CommuneRoster) -> list[str]:
-    province = roster.province_name or f"tỉnh {PH}"
+    province = roster.province_in_text
     return [
         "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;",
         "Căn cứ Chỉ thị số 02/CT-TTg ngày 26 tháng 4 năm 2022 của Thủ tướng Chính phủ về phát triển Chính phủ "
@@ -77,7 +77,7 @@ def _articles(document: DocumentType, roster: CommuneRoster) -> None:
         "của Nhà nước về chuyển đổi số đến Nhân dân; trực tiếp hỗ trợ, hướng dẫn người dân sử dụng dịch vụ công trực "
         "tuyến, định danh điện tử, thanh toán không dùng tiền mặt, thương mại điện tử và các nền tảng số; tham gia "
         "xây dựng chính quyền số, phát triển kinh tế số, xã hội số.",
-        f"2. Thực hiện các nhiệm vụ theo hướng dẫn của Sở Khoa học và Công nghệ {roster.province_name or PH} và các "
+        f"2. Thực hiện các nhiệm vụ theo hướng dẫn của Sở Khoa học và Công nghệ {roster.province_in_text} và các "
         f"nhiệm vụ khác do Ủy ban nhân dân {roster.in_text} giao.",
         f"3. Thường xuyên đánh giá kết quả thực hiện và báo cáo định kỳ về Ủy ban nhân dân {roster.in_text} để tổng "
         "hợp, báo cáo cấp trên.",
@@ -104,7 +104,7 @@ def _articles(document: DocumentType, roster: CommuneRoster) -> None:
 def _signature(document: DocumentType, roster: CommuneRoster) -> None:
     recipients = "\n".join([
         "- Như Điều 4;",
-        f"- UBND {roster.province_name or 'tỉnh'} (để b/c);",
+        f"- UBND {roster.province_in_text} (để b/c);",
         "- Sở Khoa học và Công nghệ;",
         f"- Chủ tịch, các PCT UBND {roster.division};",
         f"- Trang thông tin điện tử {roster.division};",

@@ -18,6 +18,7 @@ from ..figures import RECONFIRM_VI, CommuneFigures, Coverage, Figures, PeriodMar
 from ..model import PILLAR_VI, Finding
 from ..phones import display_phone
 from ..site.render import date_vi
+from .roster import province_in_text
 
 TEMPLATE_VERSION = "report-1"
 ARGUMENT_FILE = "(dòng lệnh / command line)"
@@ -298,7 +299,7 @@ def build_report(ctx: Context, figures: Figures, period: str, *, commune: str | 
         division = row["division_type"]
         report_place = _place(row["name"], (division.capitalize() + " ",))
         report = Report("commune", commune, row["name"], "", f"ỦY BAN NHÂN DÂN\n{row['name'].upper()}", "BC-UBND",
-                        report_place, f"Sở Khoa học và Công nghệ {_in_text(facts.name)}",
+                        report_place, f"Sở Khoa học và Công nghệ {province_in_text(facts.name)}",
                         "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH", f"Ủy ban nhân dân {_in_text(row['name'])}", period,
                         ctx.today, figures.year)
         teams = [(row["name"], team) for team in place_figures.teams]
@@ -312,7 +313,7 @@ def build_report(ctx: Context, figures: Figures, period: str, *, commune: str | 
         check_period(facts, period, ctx.today)
         report = Report("province", facts.code, facts.name, f"UBND {facts.name.upper()}", "SỞ KHOA HỌC VÀ CÔNG NGHỆ",
                         "BC-SKHCN", _place(facts.name, ("Tỉnh ",)), "Bộ Khoa học và Công nghệ", "GIÁM ĐỐC",
-                        f"Sở Khoa học và Công nghệ {_in_text(facts.name)}", period, ctx.today,
+                        f"Sở Khoa học và Công nghệ {province_in_text(facts.name)}", period, ctx.today,
                         figures.year)
         teams = [(c.name, team) for c in facts.communes.values() for team in c.teams]
         reconfirm = [(c.name, item) for c in facts.communes.values() for item in c.reconfirmations]

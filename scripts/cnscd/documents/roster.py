@@ -78,10 +78,19 @@ class CommuneRoster:
         return self.name if bare.isdigit() or not bare else bare
 
     @property
+    def province_in_text(self) -> str:
+        """«tỉnh Quảng Ngãi» inside a sentence; «Thành phố Hồ Chí Minh» is a proper name and keeps its capital."""
+        return province_in_text(self.province_name) if self.province_name else "tỉnh …"
+
+    @property
     def in_text(self) -> str:
         """«xã Bình Sơn» inside a sentence."""
         bare = self.name.removeprefix(self.division.capitalize() + " ").strip()
         return f"{self.division} {bare}" if bare != self.name else self.name
+
+
+def province_in_text(name: str) -> str:
+    return "tỉnh " + name.removeprefix("Tỉnh ") if name.startswith("Tỉnh ") else name
 
 
 def _empty(ctx: Context, code: str) -> CommuneRoster:
