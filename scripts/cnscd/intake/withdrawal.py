@@ -74,7 +74,8 @@ def withdrawal_change(parsed: ParsedBody, form: Form, dataset: Dataset, units: U
     shown = rows[0]["full_name"]
     change.title = f"Gỡ số điện thoại của {shown} ({person_id}) theo yêu cầu"
     change.note(f"Gỡ số điện thoại của {shown} ({person_id}), tổ {team_id}, khỏi {cleared} dòng thành viên; ghi nhận "
-                f"yêu cầu rút lại sự đồng ý ngày {today.isoformat()}. Trang web không còn hiện số này sau lần dựng tới.",
+                f"yêu cầu rút lại sự đồng ý ngày {today.isoformat()}. Số không còn hiện trên trang khi thay đổi này được "
+                "duyệt, chậm nhất 15 ngày.",
                 f"Remove the phone of {person_id}, team {team_id}, from {cleared} member rows; withdrawal of consent "
-                f"recorded on {today.isoformat()}. The site stops showing it at the next build.")
+                f"recorded on {today.isoformat()}. The site stops showing it once this change is merged, within 15 days.")
     return change
