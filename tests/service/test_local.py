@@ -8,6 +8,7 @@ import re
 import urllib.parse
 
 from cnscd.intake.forms import load_form
+from cnscd.service.journal import Journal
 from cnscd.service.pipeline import render_body
 from tests.service.harness import (
     ORIGIN,
@@ -180,3 +181,33 @@ def test_roster_update_is_committed_with_the_people_sent(repo, serve) -> None:
     roster = next(path for path in changed if path.endswith("/members.csv"))
     added = [line for line in git(repo, "diff", "main", branch, "--", roster).splitlines() if line.startswith("+")]
     assert all(any(f"{team['team_id']}," in line and name in line for line in added) for name in people)
+
+
+def test_resend_with_the_same_idempotency_key_is_the_same_submission(repo, serve) -> None:
+    team = active_teams(1)[0]
+    service = serve()
+    payload = {"form": "report", "fields": report_fields(team["team_id"]), "idempotency_key": "draft-7f3c9a21"}
+    first = request(f"{service.url}/api/submissions", "POST", payload)
+    again = request(f"{service.url}/api/submissions", "POST", payload)  # the answer was lost offline: sent again
+    by_header = request(f"{service.url}/api/submissions", "POST", {k: v for k, v in payload.items() if k != "idempotency_key"},
+                        headers={"Idempotency-Key": "draft-7f3c9a21"})
+    assert first.status == again.status == by_header.status == 202
+    assert first.json["receipt"] == again.json["receipt"] == by_header.json["receipt"]
+    service.wait_for(first.json["receipt"], "committed")
+    assert git(repo, "branch", "--list", "submission/web-*").split() == [f"submission/web-{first.json['receipt']}"]
+    bad = request(f"{service.url}/api/submissions", "POST", {**payload, "idempotency_key": "x"})
+    assert bad.status == 422 and bad.json["findings"][0]["field"] == "idempotency_key"
+
+
+def test_purge_forgets_what_was_sent_but_the_receipt_still_answers(repo, serve) -> None:
+    team = active_teams(1)[0]
+    service = serve()
+    receipt = service.submit("report", report_fields(team["team_id"])).json["receipt"]
+    service.wait_for(receipt, "committed")
+    purged = run_cnscd("intake-queue", "purge", "--days", "0", "--journal", str(service.journal), cwd=repo)
+    assert purged.returncode == 0 and purged.stdout.startswith("đã xoá nội dung của 1 ")
+    shown = json.loads(run_cnscd("intake-queue", "show", receipt, "--journal", str(service.journal), cwd=repo).stdout)
+    assert shown["files"] == [] and shown["state"] == "committed"
+    kept = Journal(service.journal).get(receipt)
+    assert kept.fields == {} and kept.body == "" and kept.files == {} and kept.branch == f"submission/web-{receipt}"
+    assert service.status(receipt)["state"] == "committed"

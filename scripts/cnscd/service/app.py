@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import logging
+import re
+import sqlite3
 from dataclasses import dataclass, field
 
 from starlette.applications import Starlette
@@ -65,8 +67,19 @@ def _too_many(seconds: float) -> Refused:
                    headers={"Retry-After": str(int(seconds) + 1)})
 
 
-async def _read_payload(service: Service, request: Request) -> tuple[str, dict, str]:
-    """The JSON body within the byte cap, its shape checked: (form, fields, access_code)."""
+@dataclass
+class Payload:
+    form: str
+    fields: dict
+    access_code: str
+    idempotency_key: str | None
+
+
+_KEY = re.compile(r"[A-Za-z0-9_.:-]{8,100}")
+
+
+async def _read_payload(service: Service, request: Request) -> Payload:
+    """The JSON body within the byte cap, its shape checked."""
     origin = request.headers.get("origin")
     if origin and origin not in service.allow_origins:
         raise Refused(403, "origin-refused", "Trang gửi không được phép gửi tới dịch vụ này",
@@ -111,7 +124,11 @@ async def _read_payload(service: Service, request: Request) -> tuple[str, dict, 
     if not isinstance(code, str) or len(code) > 64:
         raise Refused(422, "access-code-invalid", "Mã truy cập không đúng dạng", "The access code is malformed",
                       "access_code")
-    return form, fields, code
+    key = payload.get("idempotency_key") or request.headers.get("idempotency-key")
+    if key is not None and not (isinstance(key, str) and _KEY.fullmatch(key)):
+        raise Refused(422, "idempotency-key-invalid", "Mã gửi lại không đúng dạng (8–100 chữ, số, - _ . :)",
+                      "The idempotency key is malformed (8–100 letters, digits, - _ . :)", "idempotency_key")
+    return Payload(form, fields, code, key)
 
 
 async def _checked(service: Service, form: str, fields: dict, source: str):
@@ -133,23 +150,34 @@ def _input_limits(service: Service, form_name: str, fields: dict) -> None:
 async def api_check(request: Request) -> Response:
     service: Service = request.app.state.service
     try:
-        form, fields, _ = await _read_payload(service, request)
+        payload = await _read_payload(service, request)
         client = _client(request)
         wait = service.rates.checks.blocked(client)
         if wait:
             raise _too_many(wait)
         service.rates.checks.hit(client)
-        checked = await _checked(service, form, fields, "web")
+        checked = await _checked(service, payload.form, payload.fields, "web")
     except Refused as refused:
         return refused.response()
     return JSONResponse({"ok": checked.valid,
                          "findings": [finding_json(f, checked.field_lines) for f in checked.findings]})
 
 
+def _accepted(item, findings: list[dict], code_given: bool) -> JSONResponse:
+    return JSONResponse({"receipt": item.receipt, "state": item.state, "trusted": item.trusted,
+                         "review": not item.trusted, "access_code_accepted": item.trusted if code_given else None,
+                         "findings": findings, "status_url": f"/api/submissions/{item.receipt}"}, status_code=202)
+
+
 async def api_submit(request: Request) -> Response:
     service: Service = request.app.state.service
     try:
-        form, fields, code = await _read_payload(service, request)
+        payload = await _read_payload(service, request)
+        code = payload.access_code
+        if payload.idempotency_key:  # a resend after a lost answer: the same receipt, nothing added
+            earlier = await run_in_threadpool(service.journal.by_key, payload.idempotency_key)
+            if earlier is not None:
+                return _accepted(earlier, earlier.findings, bool(code))
         client = _client(request)
         if code:
             wait = service.rates.wrong_codes.blocked(client)
@@ -159,7 +187,7 @@ async def api_submit(request: Request) -> Response:
         if wait:
             raise _too_many(wait)
         service.rates.checks.hit(client)
-        checked = await _checked(service, form, fields, "web")
+        checked = await _checked(service, payload.form, payload.fields, "web")
         findings = [finding_json(f, checked.field_lines) for f in checked.findings]
         if not checked.valid:
             return JSONResponse({"findings": findings}, status_code=422)
@@ -171,16 +199,21 @@ async def api_submit(request: Request) -> Response:
         if wait:
             raise _too_many(wait)
         window.hit(client)
+        receipt = await run_in_threadpool(
+            service.journal.add, new_receipt(), payload.form, payload.fields, checked.body, checked.files,
+            checked.title, checked.commit_message, checked.pull_body, checked.commune_code, checked.province_code,
+            trusted, findings, payload.idempotency_key)
     except Refused as refused:
         return refused.response()
-    receipt = new_receipt()
-    service.journal.add(receipt, form, fields, checked.body, checked.files, checked.title, checked.commit_message,
-                        checked.pull_body, checked.commune_code, checked.province_code, trusted, findings)
+    except sqlite3.Error:
+        log.exception("journal write failed")
+        return Refused(503, "journal-unavailable", "Hệ thống chưa lưu được biểu mẫu; hãy gửi lại sau ít phút",
+                       "The submission could not be stored; send it again in a few minutes",
+                       headers={"Retry-After": "60"}).response()
     service.worker.wake.set()
-    log.info("accepted %s (%s, %s)", receipt, form, "trusted" if trusted else "review")
-    return JSONResponse({"receipt": receipt, "state": "queued", "trusted": trusted, "review": not trusted,
-                         "access_code_accepted": trusted if code else None, "findings": findings,
-                         "status_url": f"/api/submissions/{receipt}"}, status_code=202)
+    item = service.journal.get(receipt)
+    log.info("accepted %s (%s, %s)", receipt, payload.form, "trusted" if item.trusted else "review")
+    return _accepted(item, item.findings, bool(code))
 
 
 def status_json(item) -> dict:
@@ -217,6 +250,13 @@ async def health(request: Request) -> Response:
     return JSONResponse({"ok": True, "forms": known_forms()})
 
 
+async def internal_error(request: Request, exc: Exception) -> Response:
+    """Our bug, never the submitter's: a clear answer (the form keeps the draft), the details in our log only."""
+    log.error("internal error on %s %s", request.method, request.url.path, exc_info=exc)
+    return Refused(500, "internal-error", "Lỗi của hệ thống, không phải của bạn: biểu mẫu chưa được lưu, hãy gửi lại sau",
+                   "Our error, not yours: the submission was not stored; please send it again later").response()
+
+
 def create_app(service: Service) -> Starlette:
     def lifespan(app):
         from contextlib import asynccontextmanager
@@ -237,6 +277,7 @@ def create_app(service: Service) -> Starlette:
         Route("/api/submissions/{receipt}", api_status, methods=["GET"]),
         Route("/api/health", health, methods=["GET"]),
     ], middleware=[Middleware(CORSMiddleware, allow_origins=service.allow_origins, allow_methods=["GET", "POST"],
-                              allow_headers=["Content-Type"], max_age=600)], lifespan=lifespan)
+                              allow_headers=["Content-Type", "Idempotency-Key"], max_age=600)],
+                    exception_handlers={Exception: internal_error}, lifespan=lifespan)
     app.state.service = service
     return app

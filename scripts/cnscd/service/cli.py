@@ -110,6 +110,10 @@ def cmd_queue(args: argparse.Namespace) -> int:
                   f"{'tin cậy/trusted' if item.trusted else 'cần duyệt/review'}  {_when(item.created_at)}  {where}")
         print(f"{len(items)} biểu mẫu / submissions")
         return EXIT_OK
+    if args.action == "purge":
+        count = journal.purge(args.days)
+        print(f"đã xoá nội dung của {count} biểu mẫu đã xử lý / forgot the content of {count} settled submissions")
+        return EXIT_OK
     if args.action == "retry":
         count = journal.retry_now(args.receipt)
         print(f"{count} biểu mẫu sẽ được gửi lại ngay / submissions due now (the running service picks them up)")
@@ -199,10 +203,12 @@ def register(sub, add) -> None:
                    help="IP của proxy tin cậy để đọc X-Forwarded-For / trusted proxy addresses")
 
     p = add("intake-queue", cmd_queue, "Xem và gửi lại hàng đợi / the intake service's queue")
-    p.add_argument("action", choices=["list", "retry", "show", "reject"])
+    p.add_argument("action", choices=["list", "retry", "show", "reject", "purge"])
     p.add_argument("receipt", nargs="?", metavar="RECEIPT")
     p.add_argument("--journal", help=journal_help)
     p.add_argument("--state", help="chỉ trạng thái này / only this state (list)")
+    p.add_argument("--days", type=float, default=90,
+                   help="purge: quên nội dung biểu mẫu đã xử lý quá N ngày / forget settled submissions' content after N days")
     p.add_argument("--reason", help="lý do từ chối (reject), người gửi sẽ đọc / why (the submitter reads it)")
 
     p = add("access-code", cmd_access_code, "Mã truy cập của xã / commune access codes")

@@ -44,7 +44,8 @@ CREATE TABLE IF NOT EXISTS submissions (
     pull_url TEXT NOT NULL DEFAULT '',
     created_at REAL NOT NULL,
     updated_at REAL NOT NULL,
-    refreshed_at REAL NOT NULL DEFAULT 0
+    refreshed_at REAL NOT NULL DEFAULT 0,
+    idempotency_key TEXT UNIQUE      -- chosen by the client: a resend after a lost answer is the same submission
 );
 CREATE INDEX IF NOT EXISTS submissions_due ON submissions (state, next_attempt_at);
 CREATE TABLE IF NOT EXISTS access_codes (
@@ -86,6 +87,7 @@ class Submission:
     created_at: float
     updated_at: float
     refreshed_at: float
+    idempotency_key: str | None = None
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> Submission:
@@ -130,16 +132,29 @@ class Journal:
 
     def add(self, receipt: str, form: str, fields: dict, body: str, files: dict[str, str], title: str,
             commit_message: str, pull_body: str, commune_code: str | None, province_code: str | None,
-            trusted: bool, findings: list[dict]) -> None:
+            trusted: bool, findings: list[dict], idempotency_key: str | None = None) -> str:
+        """Returns the receipt: the given one, or the earlier one sent with the same idempotency key."""
         now = time.time()
+        try:
+            with self.connect() as db:
+                db.execute(
+                    "INSERT INTO submissions (receipt, form, fields, body, files, title, commit_message, pull_body, "
+                    "commune_code, province_code, trusted, findings, state, next_attempt_at, branch, created_at, "
+                    "updated_at, idempotency_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?)",
+                    (receipt, form, json.dumps(fields, ensure_ascii=False), body, json.dumps(files, ensure_ascii=False),
+                     title, commit_message, pull_body, commune_code, province_code, int(trusted),
+                     json.dumps(findings, ensure_ascii=False), now, branch_for(receipt), now, now, idempotency_key))
+        except sqlite3.IntegrityError:
+            earlier = self.by_key(idempotency_key) if idempotency_key else None
+            if earlier is None:
+                raise
+            return earlier.receipt
+        return receipt
+
+    def by_key(self, idempotency_key: str) -> Submission | None:
         with self.connect() as db:
-            db.execute(
-                "INSERT INTO submissions (receipt, form, fields, body, files, title, commit_message, pull_body, "
-                "commune_code, province_code, trusted, findings, state, next_attempt_at, branch, created_at, "
-                "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?)",
-                (receipt, form, json.dumps(fields, ensure_ascii=False), body, json.dumps(files, ensure_ascii=False),
-                 title, commit_message, pull_body, commune_code, province_code, int(trusted),
-                 json.dumps(findings, ensure_ascii=False), now, branch_for(receipt), now, now))
+            row = db.execute("SELECT * FROM submissions WHERE idempotency_key = ?", (idempotency_key,)).fetchone()
+        return Submission.from_row(row) if row else None
 
     def get(self, receipt: str) -> Submission | None:
         with self.connect() as db:
@@ -194,3 +209,14 @@ class Journal:
                                 "WHERE receipt = ? AND state = 'queued'",
                                 (json.dumps([finding], ensure_ascii=False), time.time(), receipt))
             return cursor.rowcount == 1
+
+    def purge(self, older_than_days: float) -> int:
+        """Forget what people sent (fields, body, files) once a submission is settled and old enough;
+        the receipt, its state and its links stay so the receipt page keeps answering."""
+        cutoff = time.time() - older_than_days * 86400
+        with self.connect() as db:
+            cursor = db.execute(
+                "UPDATE submissions SET fields = '{}', body = '', files = '{}', pull_body = '', commit_message = '' "
+                "WHERE state IN ('committed', 'pull-request', 'merged', 'closed', 'rejected') AND updated_at < ? "
+                "AND body != ''", (cutoff,))
+            return cursor.rowcount
