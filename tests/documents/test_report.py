@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -161,6 +162,21 @@ def test_difficulties_and_proposals_come_from_report_notes(data_copy: Path, tmp_
     assert "Thiếu sóng 4G ở xóm trong" in all_text(docx_path)
 
 
+def test_a_past_years_report_counts_that_year(tmp_path: Path) -> None:
+    out = tmp_path / "bc.docx"
+    result = run_cli("report", "--commune", COMMUNE, "--period", "2025-12", "--today", TODAY.isoformat(),
+                     "--out", str(out))
+    assert result.returncode == 0, result.stdout + result.stderr
+    ctx = Context(load(SAMPLE), dt.date(2025, 12, 31))
+    december = compute(ctx, derive(ctx)).commune(COMMUNE)
+    rows = {row["Chỉ tiêu"]: row for row in table(out.with_suffix(".xlsx"), "4. Chỉ tiêu")}
+    assert december.indicators and len(rows) == len(december.indicators)
+    for item in december.indicators:
+        assert rows[item.name_vi]["Lũy kế năm 2025"] == item.actual
+    text = all_text(out)
+    assert "ngày 22 tháng 11 năm 2026" in text and "số liệu đến ngày 31/12/2025" in text
+
+
 @pytest.mark.parametrize(("notes", "expected"), [
     ("Khó khăn: A; Đề xuất: B", ("A", "B", "")),
     ("Đề xuất: chỉ đề xuất", ("", "chỉ đề xuất", "")),
@@ -178,7 +194,7 @@ def test_split_notes(notes: str, expected: tuple[str, str, str]) -> None:
     (["--commune", COMMUNE, "--period", "2026-Q3"], "--period", "period-cadence"),
     (["--commune", "25993", "--period", "2026-10"], "--period", "period-cadence"),  # Đồng Nai reports quarterly
     (["--commune", COMMUNE, "--period", "2026-11"], "--period", "period-not-due"),
-    (["--province", PROVINCE, "--period", "2024-01"], "--period", "period-too-old"),
+    (["--province", PROVINCE, "--period", "2024-01"], "--period", "policy-missing"),  # before the 2025 units
 ])
 def test_bad_unit_or_period_is_a_located_usage_error(tmp_path: Path, args: list[str], field: str, code: str) -> None:
     out = tmp_path / "bc.docx"

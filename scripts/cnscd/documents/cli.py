@@ -66,15 +66,20 @@ def cmd_decision(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from ..derive import derive
     from ..figures import compute
-    from .report import ReportRefused, build_report
+    from .report import ReportRefused, build_report, figures_day
     from .report_files import write_report
 
-    ctx, problems = _checked_context(args.data, args.today or dt.date.today())
+    today = args.today or dt.date.today()
+    ctx, problems = _checked_context(args.data, today)
     if ctx is None:
         return _refused(problems, args.data)
+    day = figures_day(args.period, today)
+    if day != today:  # a past year's report: its year to date, its members and deadlines as of 31 December
+        ctx = Context(ctx.dataset, day)
     figures = compute(ctx, derive(ctx))
     try:
-        report = build_report(ctx, figures, args.period, commune=args.commune, province=args.province)
+        report = build_report(ctx, figures, args.period, commune=args.commune, province=args.province,
+                              written_on=today)
     except ReportRefused as refused:
         return _usage(refused.findings)
     docx_path, xlsx_path = write_report(report, args.out)

@@ -59,8 +59,9 @@ class Report:
     signer: str
     reporter: str  # the issuer inside a sentence: «Ủy ban nhân dân xã Bình Sơn»
     period: str
-    today: dt.date
+    today: dt.date  # the day the figures are taken
     year: int
+    written_on: dt.date | None = None  # the date line; the day the figures are taken when None
     parts: list[Part] = field(default_factory=list)
 
     @property
@@ -76,14 +77,24 @@ def _refuse(field_name: str, code: str, vi: str, en: str) -> ReportRefused:
     return ReportRefused([Finding(ARGUMENT_FILE, None, field_name, code, vi, en)])
 
 
+def figures_day(period: str, today: dt.date) -> dt.date:
+    """The day to take the figures on: today, or the last day of the period's year when the report is made
+    later (a December report written in January counts year to date in December's year)."""
+    span = periods.parse(period)
+    if span is None:
+        return today
+    return min(today, dt.date(span[1].year, 12, 31))
+
+
 def check_period(province: ProvinceFigures, period: str, today: dt.date) -> None:
     """The period must be one the figures judge: the province's cadence, due by today, within the strip."""
     if periods.parse(period) is None or period.count("-") != 1:
         raise _refuse("--period", "period-invalid", f"Kỳ «{period}» phải có dạng YYYY-MM hoặc YYYY-Qn",
                       f"The period «{period}» must be YYYY-MM or YYYY-Qn")
     if province.policy is None or not province.strip:
-        raise _refuse("--period", "policy-missing", f"{province.name} chưa có quy định về kỳ báo cáo (policies.csv)",
-                      f"{province.name} has no reporting policy (policies.csv)")
+        raise _refuse("--period", "policy-missing",
+                      f"{province.name} chưa có quy định về kỳ báo cáo áp dụng ngày {date_vi(today)} (policies.csv)",
+                      f"{province.name} has no reporting policy in force on {today} (policies.csv)")
     if periods.is_quarter(period) != province.policy.quarterly:
         kind_vi, kind_en = ("quý", "quarterly") if province.policy.quarterly else ("tháng", "monthly")
         raise _refuse("--period", "period-cadence", f"{province.name} báo cáo theo {kind_vi}, kỳ «{period}» không dùng được",
@@ -280,7 +291,7 @@ def _in_text(name: str) -> str:
 
 
 def build_report(ctx: Context, figures: Figures, period: str, *, commune: str | None = None,
-                 province: str | None = None, notes: Notes | None = None) -> Report:
+                 province: str | None = None, notes: Notes | None = None, written_on: dt.date | None = None) -> Report:
     """Select and label the figures of one commune or one province for one period.
 
     `notes` (from `notes_index`) is built once when many reports are made in one run.
@@ -318,6 +329,7 @@ def build_report(ctx: Context, figures: Figures, period: str, *, commune: str | 
         teams = [(c.name, team) for c in facts.communes.values() for team in c.teams]
         reconfirm = [(c.name, item) for c in facts.communes.values() for item in c.reconfirmations]
         missing, coverage, source, wide = facts.communes_without, facts.coverage, facts, True
+    report.written_on = written_on
     report.parts = [
         teams_part(teams, coverage, wide),
         coverage_part(coverage, missing, wide),

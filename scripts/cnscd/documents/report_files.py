@@ -39,7 +39,7 @@ def _heading(document: DocumentType, report: Report) -> None:
     left += [(report.issuer, True, False), ("———", False, False), (f"Số: {PH}/{report.number_suffix}", False, False)]
     style.layout_table(document, left, [
         ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", True, False), ("Độc lập - Tự do - Hạnh phúc", True, False),
-        ("———————————", False, False), (style.date_line(report.place, report.today), False, True)], (62, 103))
+        ("———————————", False, False), (style.date_line(report.place, report.written_on or report.today), False, True)], (62, 103))
 
 
 def _part(document: DocumentType, part: Part) -> None:
