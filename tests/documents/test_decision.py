@@ -102,6 +102,12 @@ def test_page_layout_and_fonts_follow_decree_30(decision_file: Path) -> None:
     assert sizes == {12, 13}
     heading = next(p for p in document.tables[0].rows[0].cells[1].paragraphs if "CỘNG HÒA" in p.text)
     assert heading.runs[0].bold and heading.alignment == 1  # centred
+    for title in ("QUYẾT ĐỊNH", "QUYẾT ĐỊNH:", "DANH SÁCH"):
+        paragraph = next(p for p in document.paragraphs if p.text.split("\n")[0] == title)
+        assert paragraph.alignment == 1 and all(run.bold for run in paragraph.runs if run.text)
+    # Page numbers at the top, from the second page on (Decree 30).
+    assert section.different_first_page_header_footer
+    assert "PAGE" in "".join(t.text for t in section.header._element.iter(qn("w:instrText")))
 
 
 def test_number_and_date_fill_the_blanks(tmp_path: Path) -> None:

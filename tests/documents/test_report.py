@@ -112,6 +112,10 @@ def test_province_report_rolls_up_its_communes(province_report: tuple[Path, Path
     rows = {row["Chỉ tiêu"]: row for row in table(xlsx, "4. Chỉ tiêu")}
     for item in province.indicators:
         assert rows[item.name_vi]["Lũy kế năm 2026"] == item.actual
+    text = all_text(province_report[0])
+    for line in ("UBND TỈNH QUẢNG NGÃI\nSỞ KHOA HỌC VÀ CÔNG NGHỆ", "Số: …/BC-SKHCN", "Quảng Ngãi, ngày 22 tháng 11 năm 2026",
+                 "Kính gửi: Bộ Khoa học và Công nghệ.", "GIÁM ĐỐC"):
+        assert line in text, line
     pending = {r["Tổ thành lập trước 1/7/2025"] for r in table(xlsx, "3. Kiện toàn") if r["Tình trạng"] != "Đã kiện toàn"}
     assert {r.name for r in province.pending()} <= pending
 
