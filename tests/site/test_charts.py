@@ -58,10 +58,13 @@ def test_report_strip_draws_every_mark(made):
     code = {"d": ReportStatus.ON_TIME, "t": ReportStatus.LATE, "c": ReportStatus.MISSING, "k": ReportStatus.NOT_DUE}
     for team in teams:
         uses = [use.get("href")[-1] for use in rows[team.team_id].iter(f"{SVG}use")]
+        assert "".join(uses) == rows[team.team_id].get("data-marks")
         assert [code[c] for c in uses] == [mark.status for mark in team.marks]
-    assert [u.get("href") for u in rows["T51-0001"].iter(f"{SVG}use")][-2:] == ["#cnscd-s-d", "#cnscd-s-t"]
-    assert [u.get("href") for u in rows["T51-0002"].iter(f"{SVG}use")][-2:] == ["#cnscd-s-d", "#cnscd-s-c"]
-    assert "Thôn An: 1 đúng hạn, 11 chưa báo cáo" in root.find(f"{SVG}desc").text
+    assert [u.get("href") for u in rows["T51-0001"].iter(f"{SVG}use")][-2:] == ["#cnscd-d", "#cnscd-t"]
+    assert [u.get("href") for u in rows["T51-0002"].iter(f"{SVG}use")][-2:] == ["#cnscd-d", "#cnscd-c"]
+    assert charts.strip_text(teams[1]) == "Thôn An: 1 đúng hạn, 11 chưa báo cáo"
+    ids = {element.get("id") for element in root.iter() if element.get("id")}
+    assert {"cnscd-d", "cnscd-t", "cnscd-c", "cnscd-k"} <= ids
 
 
 def test_trend_line_values(made):
@@ -99,7 +102,7 @@ def test_province_dashboard_lists_who_to_chase(made):
     assert [a.get("href") for a in phones] == ["tel:+84900000001", "tel:+84900000004"]
     body = doc.text_content()
     assert f"1/{figs.provinces['51'].coverage.communes} xã, phường có tổ" in re.sub(r"\s+", " ", body)
-    assert "Thôn Cát" in body  # the village without a team
+    assert "Thôn, tổ dân phố chưa có tổ: Xã Bình Sơn (1)." in re.sub(r"\s+", " ", body)
     assert "Tổ CNSCĐ Thôn An (đang theo Quyết định số 12/QĐ-UBND ngày 20/05/2022): quá hạn" in re.sub(r"\s+", " ", body)
     assert "05/12/2026: Thanh toán bằng mã QR" in body  # the planned training
     top = [li.text_content() for li in doc.xpath("//h3[@id='tieu-bieu']/following-sibling::ol[1]/li")]
@@ -121,3 +124,35 @@ def test_commune_page_puts_the_current_period_first(made):
     strip = doc.xpath("//svg[@data-chart='strip']")
     assert len(strip) == 1 and len(strip[0].xpath(".//g[@data-team]")) == 3
     assert len(doc.xpath("//svg[@data-chart='targets']")) == 1
+
+
+@pytest.mark.parametrize("villages", [19, 30, 170])
+def test_large_commune_dashboard_does_not_grow_with_villages(sample_context, derived, villages):
+    """Phường Vũng Tàu grown to many villages, each team with a full 12-period record: the dashboard draws one
+    row per team only up to STRIP_LIMIT teams, then costs a few kilobytes whatever the size; pages fit 60 KB."""
+    import copy
+    import dataclasses
+
+    from tests.site.conftest import large_commune, province
+
+    figs = figures.compute(sample_context, derived)
+    p, big = province(derived, "79"), large_commune(derived, villages)
+    big_figures = copy.deepcopy(figs.provinces["79"].communes["26506"])
+    model = next(team for team in big_figures.teams if team.marks and team.leader)
+    big_figures.teams = [dataclasses.replace(model, team_id=v.teams[0].team_id, label=v.name) for v in big.villages]
+    province_figures = copy.copy(figs.provinces["79"])
+    province_figures.communes = {**province_figures.communes, "26506": big_figures}
+    board = {"f": big_figures, "pf": province_figures, "year": figs.year, "updated": TODAY, "changes": []}
+    url = "https://example.org/x/"
+    parts = render.split_villages(big, 4) if villages > 60 else None
+    with_board = render.html_block(render.render_commune(derived, p, big, url, parts, board))
+    without = render.html_block(render.render_commune(derived, p, big, url, parts))
+    drawn = villages <= dashboards.STRIP_LIMIT
+    added = len(with_board.encode()) - len(without.encode())
+    assert added <= (1100 * villages if drawn else 5 * 1024), added
+    strips = lxml.html.fromstring(with_board).xpath("//svg[@data-chart='strip']")
+    assert len(strips) == (1 if drawn else 0)
+    if villages <= 30:
+        pages = render.render_commune_pages(derived, p, big, url, board=board)
+        sizes = {path: len(render.html_block(html).encode()) for path, html in pages.items()}
+        assert max(sizes.values()) <= render.PAGE_BUDGET - render.THEME_ALLOWANCE, sizes

@@ -94,37 +94,38 @@ def _clip(text: str, length: int) -> str:
 
 _STATUS_CODE = {ReportStatus.ON_TIME: "d", ReportStatus.LATE: "t", ReportStatus.MISSING: "c", ReportStatus.NOT_DUE: "k"}
 # A shape per state, not only a colour: filled with a tick, a clock mark, an empty box with a cross, a dot.
-_SYMBOLS = (  # colours as attributes: page styles do not reach into a <use> copy
-    '<defs><symbol id="cnscd-s-d" viewBox="0 0 14 14"><rect width="14" height="14" rx="2" fill="#2e7d32"/>'
-    '<path d="M3 7l3 3 5-6" fill="none" stroke="#fff" stroke-width="2"/></symbol>'
-    '<symbol id="cnscd-s-t" viewBox="0 0 14 14"><rect width="14" height="14" rx="2" fill="#ef8f00"/>'
-    '<path d="M7 3v5h3" fill="none" stroke="#000" stroke-width="2"/></symbol>'
-    '<symbol id="cnscd-s-c" viewBox="0 0 14 14"><rect x="1" y="1" width="12" height="12" rx="2" fill="#fff" '
-    'stroke="#b00020" stroke-width="1.5"/><path d="M4 4l6 6M10 4l-6 6" stroke="#b00020" stroke-width="2"/></symbol>'
-    '<symbol id="cnscd-s-k" viewBox="0 0 14 14"><circle cx="7" cy="7" r="2" fill="#9e9e9e"/></symbol></defs>')
+_SYMBOLS = (  # 14×14 shapes used by every cell; colours as attributes (page styles do not reach <use> copies)
+    '<defs><g id="cnscd-d"><rect width="14" height="14" rx="2" fill="#2e7d32"/>'
+    '<path d="M3 7l3 3 5-6" fill="none" stroke="#fff" stroke-width="2"/></g>'
+    '<g id="cnscd-t"><rect width="14" height="14" rx="2" fill="#ef8f00"/>'
+    '<path d="M7 3v5h3" fill="none" stroke="#000" stroke-width="2"/></g>'
+    '<g id="cnscd-c"><rect x="1" y="1" width="12" height="12" rx="2" fill="#fff" stroke="#b00020" stroke-width="1.5"/>'
+    '<path d="M4 4l6 6M10 4l-6 6" stroke="#b00020" stroke-width="2"/></g>'
+    '<g id="cnscd-k"><circle cx="7" cy="7" r="2" fill="#9e9e9e"/></g></defs>')
 
 
 def report_strip(title: str, strip: list[str], teams: list[TeamRecord]) -> Markup:
-    """One row per team, one cell per period (oldest left): on time, late, missing, not due."""
-    label_width, cell, row_height = 104, 14, 20
+    """One row per team, one cell per period (oldest left): on time, late, missing, not due.
+
+    The page shows the same per team as a table; the description says how to read the cells."""
+    label_width, row_height = 104, 20
     parts = [_SYMBOLS]
-    step = (WIDTH - label_width) / max(len(strip), 1)
+    step = round((WIDTH - label_width) / max(len(strip), 1), 1)
     for index, period in enumerate(strip):
         if index % 3 == len(strip) % 3 or index == len(strip) - 1:
             parts.append(f'<text x="{round(label_width + step * index, 1)}" y="12" class="cnscd-tick">'
                          f'{escape(_short(period))}</text>')
     for row, team in enumerate(teams):
-        y = 18 + row * row_height
-        cells = "".join(
-            f'<use href="#cnscd-s-{_STATUS_CODE[mark.status]}" x="{round(label_width + step * i, 1)}" y="{y}" '
-            f'width="{cell}" height="{cell}"/>' for i, mark in enumerate(team.marks))
+        cells = "".join(f'<use href="#cnscd-{_STATUS_CODE[mark.status]}" x="{round(label_width + step * i, 1):g}"/>'
+                        for i, mark in enumerate(team.marks))
         codes = "".join(_STATUS_CODE[mark.status] for mark in team.marks)
-        parts.append(f'<g data-team="{escape(team.team_id)}" data-marks="{codes}">'
-                     f'<text x="0" y="{y + 11}" class="cnscd-label">{escape(_clip(team.label, 16))}</text>{cells}</g>')
+        parts.append(f'<g transform="translate(0 {18 + row * row_height})" data-team="{escape(team.team_id)}" '
+                     f'data-marks="{codes}"><text y="11" class="cnscd-label">{escape(_clip(team.label, 16))}</text>'
+                     f'{cells}</g>')
     desc = ("Mỗi hàng là một tổ, mỗi ô là một kỳ báo cáo từ "
             f"{periods.label_vi(strip[0]).lower() if strip else ''} đến {periods.label_vi(strip[-1]).lower() if strip else ''}: "
             "ô xanh có dấu tích là đúng hạn, ô cam có kim đồng hồ là trễ hạn, ô trống có dấu nhân là chưa báo cáo, "
-            "chấm nhỏ là chưa đến kỳ. " + "; ".join(strip_text(team) for team in teams))
+            "chấm nhỏ là chưa đến kỳ. Bảng bên dưới ghi số kỳ của từng tổ.")
     return _frame("strip", title, desc, 18 + row_height * max(len(teams), 1), "".join(parts))
 
 
@@ -152,7 +153,7 @@ def trend_line(item: IndicatorProgress, strip: list[str]) -> Markup:
     points = [(round(left + step * i, 1), round(top + (height - top - bottom) * (1 - v / peak), 1))
               for i, v in enumerate(values)]
     path = " ".join(f"{x},{y}" for x, y in points)
-    dots = "".join(f'<circle cx="{x}" cy="{y}" r="2.5" class="cnscd-dot"/>' for x, y in points)
+    dots = f'<circle cx="{points[-1][0]}" cy="{points[-1][1]}" r="3" class="cnscd-dot"/>' if points else ""
     ticks = (f'<text x="{left}" y="{height - 4}" class="cnscd-tick">{escape(_short(strip[0]))}</text>'
              f'<text x="{WIDTH - left}" y="{height - 4}" text-anchor="end" class="cnscd-tick">{escape(_short(strip[-1]))}</text>'
              if strip else "")
