@@ -20,7 +20,7 @@ from ..phones import display_phone
 from ..site.render import date_vi
 from .roster import province_in_text
 
-TEMPLATE_VERSION = "report-1"
+TEMPLATE_VERSION = "report-2"
 ARGUMENT_FILE = "(dòng lệnh / command line)"
 PH = "…"
 
@@ -189,7 +189,13 @@ def teams_part(teams: list[tuple[str, TeamRecord]], coverage: Coverage, province
 def coverage_part(coverage: Coverage, missing: list[tuple[str, str]], province: bool) -> Part:
     what = "xã, phường" if province else "thôn, tổ dân phố"
     lines = _coverage_lines(coverage, province)
-    lines.append(f"Danh sách {what} chưa có tổ: {len(missing)}." if missing else f"Mọi {what} đều đã có tổ.")
+    listed = coverage.communes if province else coverage.villages
+    if missing:
+        lines.append(f"Danh sách {what} chưa có tổ: {len(missing)}.")
+    elif listed:
+        lines.append(f"Mọi {what} đều đã có tổ.")
+    else:
+        lines.append(f"Dữ liệu chưa có danh sách {what}.")
     return Part("2. Độ phủ", "II. ĐỘ PHỦ", lines, ["TT", "Mã", f"{what.capitalize()} chưa có tổ"],
                 [[index, code, name] for index, (code, name) in enumerate(missing, start=1)], [5, 12, 40],
                 ["int", "text", "text"])
