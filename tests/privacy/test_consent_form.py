@@ -75,7 +75,12 @@ def test_consent_form_lists_every_current_member_and_no_number(tmp_path: Path) -
     normal = document.styles["Normal"]
     assert normal.font.name == "Times New Roman" and normal.font.size == Pt(13)
     sizes = {run.font.size for p in document.paragraphs for run in p.runs}
-    assert sizes <= {None}  # every run inherits the 13 pt of Normal
+    assert sizes <= {None}  # every body run inherits the 13 pt of Normal
+    heading = [run for cell in document.tables[0].rows[0].cells for p in cell.paragraphs for run in p.runs]
+    assert {run.font.size for run in heading} <= {None, Pt(12)}  # Decree 30: 12–13 pt
+    # the columns are set in the grid too (LibreOffice prints from it), summing to the width between margins
+    grid = [round(column.width.mm) for column in table.columns]
+    assert grid[1] > grid[0] and sum(grid) == 165
 
 
 def test_consent_form_errors_are_located_and_bilingual(tmp_path: Path) -> None:

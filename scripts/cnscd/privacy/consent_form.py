@@ -14,6 +14,7 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
@@ -25,8 +26,9 @@ FONT = "Times New Roman"
 SIZE = Pt(13)
 # Decree 30/2020, annex I: top 20–25 mm, bottom 20–25 mm, left 30–35 mm, right 15–20 mm.
 MARGINS = {"top_margin": Mm(20), "bottom_margin": Mm(20), "left_margin": Mm(30), "right_margin": Mm(15)}
-COLUMNS = [("TT", 10), ("Họ tên", 40), ("Chức vụ trong Tổ", 24), ("Số điện thoại đồng ý công khai", 33),
-           ("Đồng ý (ký, ghi rõ họ tên)", 38), ("Ngày", 20)]
+COLUMNS = [("TT", 10), ("Họ tên", 40), ("Chức vụ trong Tổ", 25), ("Số điện thoại đồng ý công khai", 35),
+           ("Đồng ý (ký, ghi rõ họ tên)", 37), ("Ngày", 18)]  # mm; 165 mm between the margins
+HEADING_SIZE = Pt(12)  # Decree 30/2020: national heading and issuer in 12–13 pt; 12 keeps each on one line
 ROLE_ORDER = {Role.LEADER: 0, Role.DEPUTY: 1, Role.MEMBER: 2}
 HEADINGS = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
             "PHIẾU ĐỒNG Ý CÔNG KHAI SỐ ĐIỆN THOẠI")
@@ -43,9 +45,11 @@ def _current(member, today: dt.date) -> bool:
     return (joined is None or joined <= today) and (left is None or left > today)
 
 
-def _run(paragraph, text: str, bold: bool = False, italic: bool = False, underline: bool = False):
+def _run(paragraph, text: str, bold: bool = False, italic: bool = False, underline: bool = False, size=None):
     run = paragraph.add_run(text)
     run.bold, run.italic, run.underline = bold, italic, underline
+    if size is not None:
+        run.font.size = size
     return run
 
 
@@ -74,25 +78,34 @@ def _setup(document) -> None:
         setattr(section, name, value)
 
 
-def _cell(cell, text: str, *, bold: bool = False, align=WD_ALIGN_PARAGRAPH.LEFT, italic: bool = False) -> None:
+def _cell(cell, text: str, *, bold: bool = False, align=WD_ALIGN_PARAGRAPH.LEFT, italic: bool = False,
+          size=None) -> None:
     paragraph = cell.paragraphs[0]
     paragraph.alignment = align
     paragraph.paragraph_format.space_after = Pt(0)
     if text:
-        _run(paragraph, text, bold=bold, italic=italic)
+        _run(paragraph, text, bold=bold, italic=italic, size=size)
+
+
+def _widths(table, widths_mm: list[int]) -> None:
+    """Word reads the cell widths, LibreOffice the grid: set both so the table prints the same everywhere."""
+    for column, width in zip(table.columns, widths_mm, strict=True):
+        column.width = Mm(width)
+        for cell in column.cells:
+            cell.width = Mm(width)
 
 
 def _heading(document, commune_name: str, team_name: str) -> None:
     """The two-column head of a Vietnamese administrative document: issuer left, national motto right."""
     table = document.add_table(rows=1, cols=2)
     table.autofit = False
+    _widths(table, [68, 97])
     left, right = table.rows[0].cells
-    left.width, right.width = Mm(70), Mm(95)
-    _cell(left, f"UBND {commune_name.upper()}", align=WD_ALIGN_PARAGRAPH.CENTER)
+    _cell(left, f"UBND {commune_name.upper()}", align=WD_ALIGN_PARAGRAPH.CENTER, size=HEADING_SIZE)
     unit = left.add_paragraph()
     unit.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _run(unit, team_name.upper(), bold=True)
-    _cell(right, HEADINGS[0], bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _run(unit, team_name.upper(), bold=True, size=HEADING_SIZE)
+    _cell(right, HEADINGS[0], bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=HEADING_SIZE)
     motto = right.add_paragraph()
     motto.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _run(motto, HEADINGS[1], bold=True, underline=True)
@@ -143,23 +156,24 @@ def build_document(team: dict[str, str], members: list[dict[str, str]], commune_
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    for cell, (label, width) in zip(table.rows[0].cells, COLUMNS, strict=True):
-        cell.width = Mm(width)
+    for cell, (label, _) in zip(table.rows[0].cells, COLUMNS, strict=True):
         _cell(cell, label, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    # The header row repeats on every printed page.
+    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
     for number, member in enumerate(members, start=1):
         cells = table.add_row().cells
-        for cell, (_, width) in zip(cells, COLUMNS, strict=True):
-            cell.width = Mm(width)
         _cell(cells[0], str(number), align=WD_ALIGN_PARAGRAPH.CENTER)
         _cell(cells[1], member["full_name"])
         _cell(cells[2], ROLE_VI.get(member["role"], member["role"]))
         table.rows[number].height = Mm(14)  # room for a handwritten number and a signature
+    _widths(table, [width for _, width in COLUMNS])
 
     _paragraph(document, space_after=6)
     _paragraph(document, "NGƯỜI GHI NHẬN SỰ ĐỒNG Ý", bold=True, space_after=2)
     for line in ("Họ tên: ...................................................................................",
                  "Chức vụ, đơn vị: .......................................................................",
-                 "Cách ghi nhận:  ☐ Phiếu giấy có chữ ký     ☐ Trực tiếp, có người chứng kiến",
+                 "Cách ghi nhận:  □ Phiếu giấy có chữ ký     □ Trực tiếp, có người chứng kiến",
+                 "Người chứng kiến (nếu có): ..........................................................",
                  "Ngày ghi nhận: ..... /..... /20.....          Ký, ghi rõ họ tên: ...............................",):
         _paragraph(document, line, space_after=2)
     note = _paragraph(document, align=WD_ALIGN_PARAGRAPH.JUSTIFY, italic=True, space_after=0)
