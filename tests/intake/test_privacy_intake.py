@@ -196,3 +196,30 @@ def test_a_pasted_table_with_family_and_given_name_columns(repo, tmp_path) -> No
     assert set(rows) == {"Nguyễn Văn An", "Trần Thị Bình", "Lê Cường", "Phạm Minh Đức"}
     assert rows["Nguyễn Văn An"]["phone_consent_method"] == "online_self"
     assert rows["Nguyễn Văn An"]["notes"] == "Năm sinh: 1980"  # an unknown column is kept, never dropped
+
+
+def test_a_guide_with_a_contact_in_its_front_matter_is_refused() -> None:
+    import datetime as dt
+
+    from cnscd.intake.body import parse_body
+    from cnscd.intake.submission import BUILDERS
+    from cnscd.load import load
+    from cnscd.units import Units
+
+    guide = load_form("guide")
+    values = {"title": "Cài VNeID", "platform": "VNeID", "pillar": "Chính quyền số", "audience": "Người dân",
+              "author": "Anh Tú 0914 555 666", "body": "1. Mở ứng dụng.\n2. Gọi tổng đài 1900 0368 khi cần."}
+    parsed = parse_body(body(guide, **values), guide, "issue #3")
+    dataset = load(SAMPLE)
+    change = BUILDERS["guide"](parsed, guide, dataset, Units.from_dataset(dataset), dt.date(2026, 11, 22), "issue #3")
+    assert [(f.field, f.code) for f in change.findings] == [("author", "contact-in-text")] and not change.files
+    values["author"] = "Anh Tú"
+    values["body"] += "\n3. Hỏi Bộ phận một cửa 0206 3852 123."
+    parsed = parse_body(body(guide, **values), guide, "issue #3")
+    change = BUILDERS["guide"](parsed, guide, dataset, Units.from_dataset(dataset), dt.date(2026, 11, 22), "issue #3")
+    assert [(f.field, f.code, f.severity) for f in change.findings] == [("body", "contact-in-guide-body", "warning")]
+    assert change.files  # an office's landline goes to the reviewer, flagged
+    values["body"] += "\n4. Hỏi anh Tú 0914 555 666."
+    parsed = parse_body(body(guide, **values), guide, "issue #3")
+    change = BUILDERS["guide"](parsed, guide, dataset, Units.from_dataset(dataset), dt.date(2026, 11, 22), "issue #3")
+    assert ("body", "contact-in-text") in [(f.field, f.code) for f in change.findings] and not change.files

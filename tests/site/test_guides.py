@@ -81,3 +81,68 @@ def test_folded_words_let_search_find_guides_without_diacritics(tmp_path):
     (guide,) = guides.load_guides(docs)
     words = guides.folded_words(guide).split()
     assert {"huong", "dan", "dang", "nhap", "vneid"} <= set(words)
+
+
+BOMB = """---
+a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x"]
+b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
+c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
+d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]
+e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]
+f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]
+g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]
+title: *g
+---
+"""
+
+
+def test_yaml_anchors_and_aliases_are_refused_before_any_expansion(tmp_path, monkeypatch):
+    constructed = []
+    original = guides._FrontMatterLoader.construct_document
+    monkeypatch.setattr(guides._FrontMatterLoader, "construct_document",
+                        lambda self, node: constructed.append(node) or original(self, node))
+    docs = write_guide(tmp_path, BOMB + "\nNội dung\n")
+    (guide,) = guides.load_guides(docs)
+    assert [f.code for f in guide.findings] == ["guide-front-matter"]
+    assert "anchors and aliases" in guide.findings[0].message_en
+    assert constructed == []  # refused while composing: nothing was built
+
+
+@pytest.mark.parametrize(("change", "field", "code"), [
+    (("reviewed_on: 2026-09-15", "reviewed_on: 2026-02-30"), "reviewed_on", "guide-date"),
+    (("reviewed_on: 2026-09-15", "reviewed_on: [2026-09-15]"), "reviewed_on", "guide-date"),
+    (("pillar: government", "pillar: [government, economy]"), "pillar", "guide-field-type"),
+    (("author: Nguyễn Văn A", "author: {name: Nguyễn Văn A}"), "author", "guide-field-type"),
+    (("audience: Người dân", "audience: 12"), "audience", "guide-field-type"),
+    (("author: Nguyễn Văn A", "author: Nguyễn Văn A 0914.555.666"), "author", "contact-in-text"),
+    (("audience: Người dân", "audience: Người dân, hỏi a.nguyen@example.com"), "audience", "contact-in-text"),
+])
+def test_front_matter_of_the_wrong_type_is_a_located_error(tmp_path, change, field, code):
+    docs = write_guide(tmp_path, VALID.replace(*change) + "\nNội dung\n")
+    (guide,) = guides.load_guides(docs)
+    assert [(f.field, f.code) for f in guide.findings] == [(field, code)]
+    assert guide.findings[0].file == "docs/huong-dan/thu.md" and guide.findings[0].message_vi
+
+
+def test_a_hotline_in_the_body_is_allowed(tmp_path):
+    docs = write_guide(tmp_path, VALID + "\nGọi tổng đài 1900 0368 hoặc 1800 1091 khi cần.\n")
+    (guide,) = guides.load_guides(docs)
+    assert guide.findings == [] and "1900 0368" in guide.body_html
+
+
+@pytest.mark.parametrize("front", ["title: " + "[" * 3000 + "]" * 3000, "title: " + "x" * 20_000])
+def test_deep_or_oversized_front_matter_is_refused(tmp_path, front):
+    text = VALID.replace("title: Cài VNeID", front)
+    docs = write_guide(tmp_path, text)
+    (guide,) = guides.load_guides(docs)
+    assert [f.code for f in guide.findings] == ["guide-front-matter"]
+
+
+def test_a_persons_mobile_in_the_body_is_refused_an_office_landline_is_not(tmp_path):
+    docs = write_guide(tmp_path, VALID + "\nHỏi Bộ phận một cửa 0206 3852 123.\n")
+    (guide,) = guides.load_guides(docs)
+    assert guide.findings == []
+    docs = write_guide(tmp_path, VALID + "\nHỏi anh Tú 0914 555 666 hoặc tu@example.com.\n")
+    (guide,) = guides.load_guides(docs)
+    assert [(f.field, f.code) for f in guide.findings] == [("body", "contact-in-text"), ("body", "contact-in-text")]
+    assert guide.body_html == ""

@@ -12,7 +12,7 @@ from ..contact import find_contacts, message
 from ..load import Dataset
 from ..model import Pillar
 from ..phones import normalise_phone
-from ..site.guides import check_front_matter
+from ..site.guides import check_body_contacts, check_front_matter
 from ..text import clean, has_control, has_html, slugify
 from ..units import Units
 from .body import ParsedBody
@@ -232,13 +232,10 @@ def guide_change(parsed: ParsedBody, form: Form, dataset: Dataset, units: Units,
         return change
     front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000)
     body = parsed.text("body").replace("\r\n", "\n").strip()
-    contacts = find_contacts(body)
-    if contacts:
-        # A guide may show an office's hotline; a person's number needs a reviewer's eye, so it is flagged.
-        change.warn(line("body"), "body", "contact-in-guide-body",
-                    f"Bài có số điện thoại hoặc e-mail «{contacts[0].text}»: chỉ để số tổng đài, số cơ quan; "
-                    "không ghi số của cá nhân", f"The guide shows a contact «{contacts[0].text}»: keep only "
-                    "hotlines and office numbers, never a person's")
+    for problem in check_body_contacts(source, body, line("body")):
+        change.findings.append(problem)
+    if change.has_errors:
+        return change
     path = f"{GUIDES_DIR}/{slug}.md"
     change.files[path] = f"---\n{front}---\n\n# {meta['title']}\n\n{body}\n"
     change.origins[("files", (path,))] = (line("body"), "body")

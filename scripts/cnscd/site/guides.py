@@ -17,7 +17,7 @@ import nh3
 import yaml
 
 from ..contact import find_contacts, message
-from ..model import PILLAR_VI, Finding, Pillar
+from ..model import PILLAR_VI, Finding, Pillar, Severity
 from ..text import fold, has_html, slugify
 
 REQUIRED = ("title", "platform", "pillar", "audience", "author", "reviewed_on")
@@ -101,6 +101,27 @@ def check_front_matter(source: str, meta: object) -> list[Finding]:
     return found
 
 
+def check_body_contacts(source: str, body: str, line: int | None = None) -> list[Finding]:
+    """A guide may show an office's landline (02…) or an agency's e-mail (….gov.vn) as a warning for the
+    reviewer; a mobile number or a private e-mail is a person's and is refused. Hotlines 1900/1800 pass."""
+    found = []
+    for item in find_contacts(body):
+        digits = "".join(c for c in item.text if c.isdigit())
+        office = (item.kind == "phone" and (digits.startswith("02") or digits.startswith("842"))) or (
+            item.kind == "email" and item.text.lower().endswith(".gov.vn"))
+        if office:
+            found.append(Finding(source, line, "body", "contact-in-guide-body",
+                                 f"Bài có số/địa chỉ liên hệ «{item.text}»: người duyệt kiểm tra đó là của cơ quan",
+                                 f"The guide shows a contact «{item.text}»: the reviewer checks it is an office's",
+                                 Severity.WARNING))
+        else:
+            vi, en = message(item.kind, "nội dung bài hướng dẫn", "a guide's text")
+            found.append(Finding(source, line, "body", "contact-in-text",
+                                 f"«{item.text}»: {vi}; dùng số tổng đài (1900…, 1800…) hoặc số cơ quan",
+                                 f"«{item.text}»: {en}; use a hotline (1900…, 1800…) or an office number"))
+    return found
+
+
 class _FrontMatterLoader(yaml.SafeLoader):
     """Safe YAML without anchors and aliases (an alias bomb expands to gigabytes) and with dates kept as text,
     so an impossible date is our located error rather than the YAML library's exception."""
@@ -160,6 +181,7 @@ def load_guide(docs_dir: Path, path: Path) -> Guide:
                        f"Front matter is not valid YAML: {exc}")])
     guide = Guide(relpath, meta if isinstance(meta, dict) else {},
                   findings=check_front_matter(source, meta))
+    guide.findings += [f for f in check_body_contacts(source, body) if f.severity == Severity.ERROR]
     if not guide.findings:
         guide.body_html = render_markdown(body)
         guide.text = body
