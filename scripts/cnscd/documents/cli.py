@@ -10,14 +10,18 @@ import argparse
 import datetime as dt
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..checks import Context
-from ..load import load
 from ..model import Finding, errors
+
+if TYPE_CHECKING:  # every `cnscd` run loads this module: heavy imports wait until a verb runs
+    from ..checks import Context
 
 
 def _checked_context(data: Path, today: dt.date) -> tuple[Context | None, list[Finding]]:
     """Load and run the headers and domain checks (not frictionless: a draft must be quick)."""
+    from ..checks import Context
+    from ..load import load
     from ..validate import validate_dataset
 
     dataset = load(data)
@@ -64,6 +68,7 @@ def cmd_decision(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from ..checks import Context
     from ..derive import derive
     from ..figures import compute
     from .report import ReportRefused, build_report, figures_day
