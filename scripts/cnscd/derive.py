@@ -136,6 +136,7 @@ class TrainingFacts:
     place: str
     trainer: str
     participants: str
+    status: str = "held"  # planned trainings may lie in the future and are shown as upcoming
 
 
 @dataclass
@@ -289,7 +290,7 @@ def derive(ctx: Context) -> Derived:
     provinces_trainings: dict[str, list[TrainingFacts]] = defaultdict(list)
     for row in ctx.dataset.rows("trainings"):
         facts = TrainingFacts(row["held_on"], row["topic"], row["platform"], row["mode"], row["place"],
-                              row["trainer"], row["participants"])
+                              row["trainer"], row["participants"], "planned" if row["status"] == "planned" else "held")
         if row["commune_code"] in units.communes:
             commune(row["commune_code"]).trainings.append(facts)
         else:
