@@ -22,10 +22,12 @@ import yaml
 
 from ..checks import Context
 from ..derive import Derived, derive
+from ..figures import compute as compute_figures
+from ..history.log import read_history
 from ..load import load
 from ..model import Finding, errors
 from ..validate import validate_dataset
-from . import downloads, guides, posters, render, search
+from . import dashboards, downloads, guides, posters, render, search
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 ASSETS = "assets/cnscd"
@@ -131,7 +133,7 @@ def _write(path: Path, text: str) -> None:
 def _copy_assets(target: Path) -> None:
     folder = resources.files("cnscd.site") / "assets"
     target.mkdir(parents=True, exist_ok=True)
-    for name in ("site.css", "find.js"):
+    for name in ("site.css", "find.js", "dashboards.css"):
         (target / name).write_text((folder / name).read_text(encoding="utf-8"), encoding="utf-8")
 
 
@@ -163,7 +165,8 @@ def write_home(docs: Path, derived: Derived, total_communes: int) -> None:
     _write(source, text)
 
 
-def write_data_pages(docs: Path, derived: Derived, ctx: Context, base_url: str) -> tuple[int, int, int]:
+def write_data_pages(docs: Path, derived: Derived, ctx: Context, base_url: str,
+                     boards: dashboards.Boards | None = None) -> tuple[int, int, int]:
     """Province and commune pages, their downloads and QR codes, and old-commune redirects."""
     units = ctx.units
     provinces = communes = 0
@@ -174,7 +177,7 @@ def write_data_pages(docs: Path, derived: Derived, ctx: Context, base_url: str) 
         _write(folder / "index.md", render.page(
             {"title": title, "description": f"Các tổ công nghệ số cộng đồng ở {province.name}: độ phủ, báo cáo, quy định.",
              "hide": ["navigation", "toc"]},
-            render.render_province(derived, province)))
+            render.render_province(derived, province, board=boards.province(province.code) if boards else None)))
         downloads.write_pair(folder, f"to-cnscd-{province.code}", list(downloads.province_rows(province)),
                              {"province": province.name, "today": derived.today.isoformat()})
         provinces += 1
@@ -183,7 +186,8 @@ def write_data_pages(docs: Path, derived: Derived, ctx: Context, base_url: str) 
             url = base_url + path
             folder = docs / path
             # One page, or a first page and parts (chi-tiet-N/) for a commune with very many villages.
-            for part, fragment in render.render_commune_pages(derived, province, commune, url).items():
+            board = boards.commune(province.code, commune.code) if boards else None
+            for part, fragment in render.render_commune_pages(derived, province, commune, url, board=board).items():
                 number = f" (phần {part.rstrip('/').rsplit('-', 1)[1]})" if part else ""
                 _write(folder / part / "index.md", render.page(
                     {"title": f"Tổ CNSCĐ {commune.name}, {province.name}{number}",
@@ -252,6 +256,9 @@ def build_site(data_dir: Path, site_dir: Path, today: dt.date | None = None, bas
     lap("check")
     derived = derive(ctx)
     lap("derive")
+    figures = compute_figures(ctx, derived)  # once: dashboards (and documents) read them
+    history = read_history(data_dir, ctx.units)  # one `git log` for the whole build
+    lap("figures")
 
     work = Path(tempfile.mkdtemp(prefix="cnscd-build-")) if keep_build_dir is None else Path(keep_build_dir)
     try:
@@ -265,7 +272,10 @@ def build_site(data_dir: Path, site_dir: Path, today: dt.date | None = None, bas
         from ..documents import site as documents_site  # each commune's decision draft and report, cached
         report.seconds["documents"] = documents_site.write_commune_documents(
             ctx, derived, docs, documents_site.cache_for(data_dir)).seconds
-        report.provinces, report.communes, report.redirects = write_data_pages(docs, derived, ctx, base_url)
+        report.provinces, report.communes, report.redirects = write_data_pages(
+            docs, derived, ctx, base_url, dashboards.Boards(figures, history))
+        dashboards.write_national(docs, figures, history.updated)
+        dashboards.write_feeds(docs, derived, history, base_url)
         report.guides = len(guide_list)
         downloads.write_pair(docs / "du-lieu", "to-cnscd-ca-nuoc", list(downloads.national_rows(derived)),
                              {"today": today.isoformat()})
