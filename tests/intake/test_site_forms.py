@@ -97,7 +97,7 @@ def test_too_long_roster_offers_the_filled_csv(page, forms_server, tmp_path: Pat
     from cnscd.intake.spreadsheet import read_roster
 
     sheet = read_roster(target)  # the same file `cnscd import roster` takes
-    assert len(sheet.members) == 201 and sheet.members[0].consent
+    assert len(sheet.members) == 201 and sheet.members[0].consent_text
 
 
 def test_report_form_lists_the_catalogue_and_validates_values(page, forms_server) -> None:
