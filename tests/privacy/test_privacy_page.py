@@ -18,6 +18,7 @@ def test_privacy_page_is_built_with_what_a_citizen_needs(built_site: Path) -> No
     # the withdrawal form it points to is part of the same site
     links = re.findall(r'href="([^"]+)"', html)
     assert "../bieu-mau/go-so/" in links
+    assert "https://github.com/example/to-cong-nghe-so/issues/new?template=go-so.yml" in links  # from mkdocs.yml
     assert (built_site / "bieu-mau" / "go-so" / "index.html").is_file()
     # in the navigation (mkdocs.yml nav) and in the footer of other pages
     home = (built_site / "index.html").read_text(encoding="utf-8")
