@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from cnscd.site import build, render
-from tests.conftest import ROOT, TODAY, run_cli
+from tests.conftest import ROOT, SAMPLE, TODAY, run_cli
 from tests.datautil import edit
 from tests.site.conftest import commune, large_commune, province
 
@@ -33,12 +33,18 @@ def test_commune_page_within_60_kb(built_site):
 
 
 @pytest.mark.parametrize(("villages", "pages"), [(30, 1), (50, 1), (150, 4), (170, 4)])
-def test_large_communes_fit_60_kb_with_the_theme(built_site, derived, villages, pages):
-    """Material's chrome is measured on the built sample page; synthetic communes are rendered in memory."""
+def test_large_communes_fit_60_kb_with_the_theme(built_site, sample_context, derived, villages, pages):
+    """Material's chrome is measured on the built sample page; synthetic communes are rendered in memory.
+    (The dashboard's own cost on large communes: tests/site/test_charts.py.)"""
+    from cnscd.figures import compute
+    from cnscd.history.log import read_history
+    from cnscd.site import dashboards
+
     p, c = province(derived, "79"), commune(derived, "26506")
     url = build.read_config(ROOT / "mkdocs.yml")["site_url"] + render.commune_path(p, c)
     built = (built_site / COMMUNE / "index.html").read_text(encoding="utf-8")
-    fragment = render.html_block(render.render_commune(derived, p, c, url))
+    boards = dashboards.Boards(compute(sample_context, derived), read_history(SAMPLE, sample_context.units))
+    fragment = render.html_block(render.render_commune(derived, p, c, url, board=boards.commune("79", "26506")))
     assert fragment in built
     theme = len(built.encode()) - len(fragment.encode())
     assert theme <= render.THEME_ALLOWANCE, theme
