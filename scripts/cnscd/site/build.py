@@ -28,6 +28,7 @@ from ..load import load
 from ..model import Finding, errors
 from ..validate import validate_dataset
 from . import dashboards, downloads, guides, posters, render, search
+from . import formdata, pwa
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 ASSETS = "assets/cnscd"
@@ -138,6 +139,7 @@ def _copy_assets(target: Path) -> None:
 
 
 REPOSITORY_PLACEHOLDER = "__CNSCD_REPOSITORY__"
+INTAKE_PLACEHOLDER = "__CNSCD_INTAKE_URL__"
 
 
 def fill_settings(docs: Path, config: dict) -> None:
@@ -146,10 +148,15 @@ def fill_settings(docs: Path, config: dict) -> None:
     if not repository.startswith("https://"):
         raise ValueError("mkdocs.yml: extra.repository phải là địa chỉ https:// / must be an https:// address")
     value = html.escape(repository, quote=True)
+    # The intake service the forms send to (empty: the forms open the prefilled GitHub issue instead).
+    intake = str((config.get("extra") or {}).get("intake_url") or "").rstrip("/")
+    if intake and not intake.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+        raise ValueError("mkdocs.yml: extra.intake_url phải là địa chỉ https:// / must be an https:// address")
     for page in docs.rglob("*.md"):
         text = page.read_text(encoding="utf-8")
-        if REPOSITORY_PLACEHOLDER in text:
-            page.write_text(text.replace(REPOSITORY_PLACEHOLDER, value), encoding="utf-8")
+        if REPOSITORY_PLACEHOLDER in text or INTAKE_PLACEHOLDER in text:
+            text = text.replace(REPOSITORY_PLACEHOLDER, value).replace(INTAKE_PLACEHOLDER, html.escape(intake, quote=True))
+            page.write_text(text, encoding="utf-8")
 
 
 FIND_MARKER, HOME_MARKER = "<!-- cnscd:find -->", "<!-- cnscd:home -->"
@@ -277,6 +284,7 @@ def build_site(data_dir: Path, site_dir: Path, today: dt.date | None = None, bas
         dashboards.write_national(docs, figures, history.updated)
         dashboards.write_feeds(docs, derived, history, base_url)
         report.guides = len(guide_list)
+        formdata.write_form_data(docs, ctx)
         downloads.write_pair(docs / "du-lieu", "to-cnscd-ca-nuoc", list(downloads.national_rows(derived)),
                              {"today": today.isoformat()})
         downloads.publish_package(ctx.dataset, docs / "du-lieu")
@@ -287,6 +295,7 @@ def build_site(data_dir: Path, site_dir: Path, today: dt.date | None = None, bas
         config_file.write_text(yaml.dump(engine_config(base, docs, site_dir, config_path.parent), Dumper=_Dumper,
                                          allow_unicode=True, sort_keys=False), encoding="utf-8")
         run_engine(config_file, engine)
+        pwa.write_pwa(site_dir, base)
         lap("engine")
     finally:
         if keep_build_dir is None:
