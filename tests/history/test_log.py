@@ -16,6 +16,7 @@ from cnscd.history.log import Kind, read_history
 from cnscd.load import load
 from cnscd.units import Units
 from tests import datautil
+from tests.conftest import run_cli
 from tests.test_figures import FOLDER, build_fixture
 
 MEMBERS, TEAMS = f"{FOLDER}/members.csv", f"{FOLDER}/teams.csv"
@@ -131,3 +132,15 @@ def test_atom_feed(history):
     assert sorted(titles) == ["Giải thể Tổ CNSCĐ Thôn Bình — Xã Bình Sơn", "Thành lập Tổ CNSCĐ Thôn Cát — Xã Bình Sơn"]
     for entry in entries:  # every entry has what RFC 4287 requires
         assert entry.find("a:id", ns) is not None and entry.find("a:title", ns).text and entry.find("a:updated", ns) is not None
+
+
+def test_history_verb(repo, tmp_path):
+    result = run_cli("history", "--data", str(repo / "data"), "--commune", "21040", "--since", "2026-02-01")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("01/02/2026  21040  Đặng Thị M tham gia Tổ CNSCĐ Xã Bình Sơn (Tổ viên)  [joined, ")
+    assert len(lines) == 6 and lines[-1].startswith("5 thay đổi; dữ liệu cập nhật lần cuối 02/04/2026")
+    plain = tmp_path / "data"
+    shutil.copytree(repo / "data", plain)
+    outside = run_cli("history", "--data", str(plain))
+    assert outside.returncode == 2 and "no git history" in outside.stderr
