@@ -60,6 +60,10 @@ def test_two_numbers_in_one_note_are_both_found() -> None:
     (f"{datautil.CAO_BANG}/members.csv", "member_id", "notes"),
     (f"{datautil.CAO_BANG}/teams.csv", "team_id", "notes"),
     (f"{datautil.CAO_BANG}/trainings.csv", "training_id", "trainer"),
+    (f"{datautil.CAO_BANG}/trainings.csv", "training_id", "topic"),
+    (f"{datautil.CAO_BANG}/decisions.csv", "decision_id", "title"),
+    (f"{datautil.CAO_BANG}/withdrawals.csv", "person_id", "notes"),
+    (f"{datautil.CAO_BANG}/members.csv", "member_id", "phone_consent_recorded_by"),
 ])
 def test_validate_reports_a_hand_edited_contact_at_file_row_and_field(data_copy, relpath, key, column) -> None:
     first = datautil.read(data_copy, relpath)[0]
