@@ -14,7 +14,6 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,25 +60,38 @@ def digest(content: object, version: str) -> str:
     return hashlib.sha256(f"{version}\n{payload}".encode()).hexdigest()[:20]
 
 
-def _cached(folder: Path, kind: str, key: str, suffixes: tuple[str, ...],
-            render: Callable[[dict[str, Path]], None], stats: DocumentStats) -> dict[str, Path]:
-    """Paths of the cached files for this key, rendered first when missing; stale versions removed."""
-    paths = {suffix: folder / f"{kind}-{key}{suffix}" for suffix in suffixes}
-    if all(path.is_file() for path in paths.values()):
-        stats.reused += len(paths)
-        return paths
-    folder.mkdir(parents=True, exist_ok=True)
-    # Written under a name of this process, then renamed: two builds sharing a cache never see half a file.
-    partial = {suffix: path.with_name(f"{path.name}.{os.getpid()}.part") for suffix, path in paths.items()}
-    render(partial)
-    for suffix, path in paths.items():
+@dataclass
+class _Job:
+    """One document (or the DOCX+XLSX pair of a report) to render into the cache."""
+
+    kind: str  # decision | report
+    content: object  # a CommuneRoster or a report.Report
+    paths: dict[str, Path]  # suffix → final cache path
+
+
+def _render(job: _Job) -> None:
+    """Render one job. Written under a name of this process, then renamed: builds sharing a cache never
+    see half a file; older versions of the same document are removed afterwards."""
+    partial = {suffix: path.with_name(f"{path.name}.{os.getpid()}.part") for suffix, path in job.paths.items()}
+    if job.kind == "decision":
+        decision.write_decision(job.content, partial[".docx"])
+    else:
+        report_files.build_docx(job.content).save(str(partial[".docx"]))
+        report_files.build_xlsx(job.content).save(str(partial[".xlsx"]))
+    for suffix, path in job.paths.items():
         os.replace(partial[suffix], path)
-    for suffix in suffixes:
-        for stale in folder.glob(f"{kind}-*{suffix}"):
-            if stale != paths[suffix]:
+        for stale in path.parent.glob(f"{job.kind}-*{suffix}"):
+            if stale != path:
                 stale.unlink(missing_ok=True)
-    stats.written += len(paths)
-    return paths
+
+
+def _place(source: Path, target: Path) -> None:
+    """A hard link when the cache and the build folder share a disk, else a copy."""
+    target.unlink(missing_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def write_commune_documents(ctx: Context, derived: Derived, docs_dir: Path, cache_dir: Path,
@@ -92,34 +104,46 @@ def write_commune_documents(ctx: Context, derived: Derived, docs_dir: Path, cach
     rosters = all_rosters(ctx)
     notes = report.notes_index(ctx)
     stats = DocumentStats()
+    jobs: list[_Job] = []
+    placements: list[tuple[Path, Path]] = []
+
+    def plan(kind: str, content: object, version: str, cache: Path, suffixes: tuple[str, ...]) -> dict[str, Path]:
+        key = digest(content, version)
+        paths = {suffix: cache / f"{kind}-{key}{suffix}" for suffix in suffixes}
+        if all(path.is_file() for path in paths.values()):
+            stats.reused += len(paths)
+        else:
+            cache.mkdir(parents=True, exist_ok=True)
+            jobs.append(_Job(kind, content, paths))
+            stats.written += len(paths)
+        return paths
+
     for province in derived.provinces:
         period = figures.provinces[province.code].due_period if province.code in figures.provinces else None
         for commune in province.communes:
             stats.communes += 1
             folder = docs_dir / commune_path(province, commune) / FOLDER
-            folder.mkdir(parents=True, exist_ok=True)
             cache = cache_dir / commune.code
             files = names(commune.code, period)
             links: dict[str, str] = {}
             roster = rosters.get(commune.code)
             if roster is not None:
-                made = _cached(cache, "decision", digest(roster, decision.TEMPLATE_VERSION), (".docx",),
-                               lambda paths, roster=roster: decision.write_decision(roster, paths[".docx"]), stats)
-                shutil.copyfile(made[".docx"], folder / files["decision"])
+                made = plan("decision", roster, decision.TEMPLATE_VERSION, cache, (".docx",))
+                placements.append((made[".docx"], folder / files["decision"]))
                 links["decision"] = f"{FOLDER}/{files['decision']}"
             if period:
                 content = report.build_report(ctx, figures, period, commune=commune.code, notes=notes)
-                made = _cached(cache, "report", digest(content, report.TEMPLATE_VERSION), (".docx", ".xlsx"),
-                               lambda paths, content=content: _write_report(content, paths), stats)
+                made = plan("report", content, report.TEMPLATE_VERSION, cache, (".docx", ".xlsx"))
                 for kind, suffix in (("report_docx", ".docx"), ("report_xlsx", ".xlsx")):
-                    shutil.copyfile(made[suffix], folder / files[kind])
+                    placements.append((made[suffix], folder / files[kind]))
                     links[kind] = f"{FOLDER}/{files[kind]}"
                 links["period_label"] = content.period_text
             stats.links[commune.code] = links
+    # Rendered one after the other: on 2 shared cores worker processes measured slower (18 s → 32 s for 306 files).
+    for job in jobs:
+        _render(job)
+    for source, target in placements:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _place(source, target)
     stats.seconds = round(time.perf_counter() - started, 3)
     return stats
-
-
-def _write_report(content: report.Report, paths: dict[str, Path]) -> None:
-    report_files.build_docx(content).save(str(paths[".docx"]))
-    report_files.build_xlsx(content).save(str(paths[".xlsx"]))
