@@ -13,8 +13,18 @@ from dataclasses import dataclass, field
 
 from .. import periods
 from ..checks import Context
-from ..derive import REPORT_STATUS_VI, ReportStatus
-from ..figures import RECONFIRM_VI, CommuneFigures, Coverage, Figures, PeriodMark, ProvinceFigures, TeamRecord
+from ..derive import REPORT_STATUS_VI, ReportStatus, percent
+from ..figures import (
+    RECONFIRM_VI,
+    CommuneFigures,
+    Coverage,
+    Figures,
+    PeriodMark,
+    ProvinceFigures,
+    Reconfirm,
+    Reconfirmation,
+    TeamRecord,
+)
 from ..model import PILLAR_VI, Finding
 from ..phones import display_phone
 from ..site.render import date_vi
@@ -146,8 +156,6 @@ def notes_index(ctx: Context) -> Notes:
 # ---------------------------------------------------------------- parts
 
 def _coverage_lines(coverage: Coverage, province: bool) -> list[str]:
-    from ..derive import percent
-
     lines = []
     if province:
         lines.append(f"Xã, phường có tổ: {coverage.communes_covered}/{coverage.communes} "
@@ -201,7 +209,7 @@ def coverage_part(coverage: Coverage, missing: list[tuple[str, str]], province: 
                 ["int", "text", "text"])
 
 
-def reconfirm_part(items: list[tuple[str, object]], province: bool) -> Part:
+def reconfirm_part(items: list[tuple[str, Reconfirmation]], province: bool) -> Part:
     rows = []
     for index, (commune_name, item) in enumerate(items, start=1):
         row = [index, commune_name, item.name, f"{item.decision_number} ({date_vi(item.decision_signed_on)})"
@@ -212,7 +220,7 @@ def reconfirm_part(items: list[tuple[str, object]], province: bool) -> Part:
     formats = ["int"] + ["text"] * 5
     if not province:
         headers, widths, formats = (x[:1] + x[2:] for x in (headers, widths, formats))
-    pending = sum(1 for _, item in items if item.status.value in ("pending", "overdue"))
+    pending = sum(1 for _, item in items if item.status in (Reconfirm.PENDING, Reconfirm.OVERDUE))
     return Part("3. Kiện toàn", "III. KIỆN TOÀN TỔ THÀNH LẬP TRƯỚC SẮP XẾP", [
         f"Tổ thành lập trước 1/7/2025: {len(items)}; chưa kiện toàn: {pending}."], headers, rows, widths, formats)
 
@@ -228,8 +236,6 @@ def indicators_part(source: CommuneFigures | ProvinceFigures, strip: list[str], 
                      "" if item.target is None else ("Đạt" if item.met else "Chưa đạt")])
     lines = [f"Lũy kế năm {year} tính đến ngày lập báo cáo; chỉ tiêu năm {year} được giao."]
     for pillar in source.pillars:
-        from ..derive import percent
-
         lines.append(f"{PILLAR_VI.get(pillar.pillar, pillar.pillar)}: đạt {pillar.met}/{pillar.indicators} chỉ tiêu "
                      f"được giao; tỷ lệ hoàn thành bình quân {percent(pillar.share)}.")
     return Part("4. Chỉ tiêu", "IV. KẾT QUẢ THỰC HIỆN CHỈ TIÊU", lines,
