@@ -300,6 +300,14 @@ def reconfirmation(team: dict, decision: dict | None, commune_code: str, deadlin
     return Reconfirm.OVERDUE if deadline is not None and today > deadline else Reconfirm.PENDING
 
 
+def targets_by_unit(targets: dict[tuple[str, str, str], float]) -> dict[tuple[str, str], dict[str, float]]:
+    """(unit_level, unit_code) → indicator → target, so each unit finds its own without a scan."""
+    found: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
+    for (level, unit, indicator), value in targets.items():
+        found[(level, unit)][indicator] = value
+    return found
+
+
 def year_targets(rows: list[dict], year: int) -> dict[tuple[str, str, str], float]:
     """(unit_level, unit_code, indicator) → the year's target: its year row, else its sub-period rows summed."""
     whole: dict[tuple[str, str, str], float] = {}
@@ -451,6 +459,7 @@ def compute(ctx: Context, derived: Derived) -> Figures:
     order = {pillar.value: index for index, pillar in enumerate(Pillar)}
     indicators = sorted(ctx.dataset.rows("indicators"), key=lambda r: (order.get(r["pillar"], 9), r["code"]))
     targets = year_targets(ctx.dataset.rows("targets"), year)
+    by_unit = targets_by_unit(targets)
     decisions = ctx.dataset.index("decisions", "decision_id")
 
     provinces: dict[str, ProvinceFigures] = {}
@@ -502,8 +511,7 @@ def compute(ctx: Context, derived: Derived) -> Figures:
                 policy.deadline_day if policy else None, reports.sent.get(team.team_id, {}),
                 reports.team_year.get(team.team_id, {}), today))
         commune.by_period = {p: dict(v) for p, v in reports.commune_periods.get(code, {}).items()}
-        commune_targets = {ind: value for (level, unit, ind), value in targets.items()
-                           if level == "commune" and unit == code} if targets else {}
+        commune_targets = by_unit.get(("commune", code), {})
         commune.indicators, commune.pillars = progress(
             indicators, commune_targets, _year_sum(commune.by_period, year), _elapsed(province.strip, year),
             _trend(commune.by_period, province.strip))
@@ -514,18 +522,18 @@ def compute(ctx: Context, derived: Derived) -> Figures:
             province.communes_without.append((code, row["name"]))
         province.communes[code] = commune
         province.coverage.add(coverage)
-    return _roll_up(today, year, provinces, indicators, targets, reports, upcoming)
+    return _roll_up(today, year, provinces, indicators, by_unit, reports, upcoming)
 
 
 def _roll_up(today: dt.date, year: int, provinces: dict[str, ProvinceFigures], indicators: list[dict],
-             targets: dict[tuple[str, str, str], float], reports: _Reports,
+             by_unit: dict[tuple[str, str], dict[str, float]], reports: _Reports,
              upcoming: dict[str, list[Training]]) -> Figures:
     """Province figures from their communes (and own targets), nation from provinces."""
     nation = Coverage()
     nation_targets: dict[str, float] = defaultdict(float)
     nation_actual: dict[str, float] = defaultdict(float)
     for code, province in provinces.items():
-        own = {ind: value for (level, unit, ind), value in targets.items() if level == "province" and unit == code}
+        own = by_unit.get(("province", code), {})
         summed: dict[str, float] = defaultdict(float)
         for commune in province.communes.values():
             for item in commune.indicators:
