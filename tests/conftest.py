@@ -19,6 +19,18 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory):
+    """Validation results are cached by content; the suite keeps its own cache (subprocesses inherit it)."""
+    previous = os.environ.get("CNSCD_CACHE_DIR")
+    os.environ["CNSCD_CACHE_DIR"] = str(tmp_path_factory.mktemp("cnscd-cache"))
+    yield
+    if previous is None:
+        os.environ.pop("CNSCD_CACHE_DIR", None)
+    else:
+        os.environ["CNSCD_CACHE_DIR"] = previous
+
+
 @pytest.fixture
 def today() -> dt.date:
     return TODAY

@@ -26,7 +26,7 @@ from ..figures import compute as compute_figures
 from ..history.log import read_history
 from ..load import load
 from ..model import Finding, errors
-from ..validate import validate_dataset
+from ..validate import cached_result, store_result, validate_dataset
 from . import dashboards, downloads, guides, posters, render, search
 from . import formdata, pwa
 
@@ -255,7 +255,12 @@ def build_site(data_dir: Path, site_dir: Path, today: dt.date | None = None, bas
 
     dataset = load(data_dir)
     ctx = Context(dataset, today)
-    problems = errors(validate_dataset(dataset, today, ctx=ctx))
+    # Unchanged data (same bytes, code and date as a run before) is not checked again.
+    key, found = cached_result(data_dir, today)
+    if found is None:
+        found = validate_dataset(dataset, today, ctx=ctx)
+        store_result(key, found)
+    problems = errors(found)
     guide_list = guides.load_guides(docs_source)
     problems += [finding for guide in guide_list for finding in guide.findings]
     if problems:
