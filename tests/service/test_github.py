@@ -6,12 +6,11 @@ from __future__ import annotations
 import json
 import re
 import threading
-import time
 
 import pytest
 
 from tests.intake.fake_github import FakeGitHub
-from tests.service.harness import active_teams, github_state, report_fields, run_cnscd
+from tests.service.harness import active_teams, eventually, github_state, report_fields, run_cnscd
 
 REPO = "cnscd/du-lieu"
 
@@ -52,20 +51,15 @@ def test_github_down_keeps_it_queued_then_one_pull_request(repo, serve) -> None:
     with FakeGitHub(state) as api:
         service = serve("--github", REPO, **github_args(api))
         receipt = service.submit("report", report_fields(team["team_id"])).json["receipt"]
-        for _ in range(300):  # bounded: at least two failed attempts with backoff
-            current = service.status(receipt)
-            if current["state"] == "queued" and current["attempts"] >= 2:
-                break
-            time.sleep(0.1)
-        assert current["state"] == "queued" and current["attempts"] >= 2 and not state.pulls
+        assert eventually(lambda: service.status(receipt)["attempts"] >= 2)  # two failed attempts, with backoff
+        current = service.status(receipt)
+        assert current["state"] == "queued" and not state.pulls
         shown = json.loads(run_cnscd("intake-queue", "show", receipt, "--journal", str(service.journal),
                                      cwd=repo).stdout)
         assert "503" in shown["last_error"] and shown["state"] == "queued"
         listed = run_cnscd("intake-queue", "list", "--journal", str(service.journal), cwd=repo).stdout
         assert receipt in listed and "queued" in listed
-        state.fail = None
-        retried = run_cnscd("intake-queue", "retry", receipt, "--journal", str(service.journal), cwd=repo)
-        assert retried.returncode == 0 and retried.stdout.startswith("1 ")
+        state.fail = None  # GitHub is back: the next attempt (backoff capped at 1 s here) delivers it
         service.wait_for(receipt, "pull-request")
     assert len(state.pulls) == 1 and len(state.calls("POST", r"/pulls$")) == 1
 
@@ -75,14 +69,16 @@ def test_rate_limited_github_and_operator_rejection(repo, serve) -> None:
     state = github_state(repo)
     state.fail = "ratelimit"
     with FakeGitHub(state) as api:
-        service = serve("--github", REPO, "--retry-base", "3600", **github_args(api))
+        service = serve("--github", REPO, "--retry-base", "3600", "--retry-cap", "7200", **github_args(api))
         receipt = service.submit("report", report_fields(team["team_id"])).json["receipt"]
-        for _ in range(300):
-            if service.status(receipt)["attempts"] >= 1:
-                break
-            time.sleep(0.1)
+        assert eventually(lambda: service.status(receipt)["attempts"] >= 1)
         shown = json.loads(run_cnscd("intake-queue", "show", receipt, "--journal", str(service.journal), cwd=repo).stdout)
-        assert "rate limit" in shown["last_error"] and shown["state"] == "queued"
+        assert "rate limit" in shown["last_error"] and shown["state"] == "queued" and shown["attempts"] == 1
+        # The next attempt is an hour away; the operator makes it due now and the running service tries again.
+        retried = run_cnscd("intake-queue", "retry", receipt, "--journal", str(service.journal), cwd=repo)
+        assert retried.returncode == 0 and retried.stdout.startswith("1 ")
+        assert eventually(lambda: service.status(receipt)["attempts"] >= 2)
+        assert service.status(receipt)["attempts"] == 2
         rejected = run_cnscd("intake-queue", "reject", receipt, "--reason", "gửi trùng", "--journal",
                              str(service.journal), cwd=repo)
         assert rejected.returncode == 0
@@ -144,11 +140,7 @@ def test_sigkill_at_any_moment_then_restart_yields_one_pull_request(moment, repo
                           state.files[b] != state.files["main"] for b in state.files if b != "main"),
                       "opening-pull": lambda: len(state.pulls) == 1,
                       "labelling": lambda: any(state.issues.get(p["number"]) for p in state.pulls)}[moment]
-            for _ in range(300):
-                if landed():
-                    break
-                time.sleep(0.02)
-            assert landed()
+            assert eventually(landed, step=0.02)
         assert not state.pulls or moment in ("opening-pull", "labelling")
         second = serve("--github", REPO, journal=journal, **github_args(api))
         second.wait_for(reply.json["receipt"], "pull-request")
@@ -200,10 +192,6 @@ def test_github_mode_keeps_the_checkout_current(repo, serve, tmp_path) -> None:
         git(other, "-c", "user.name=T", "-c", "user.email=t@example.invalid", "commit", "-q", "-am", "remove team")
         git(other, "push", "-q", "origin", "main")
         pushed = git(other, "rev-parse", "HEAD")
-        for _ in range(300):
-            if git(repo, "rev-parse", "HEAD") == pushed:
-                break
-            time.sleep(0.05)
-        assert git(repo, "rev-parse", "HEAD") == pushed
+        assert eventually(lambda: git(repo, "rev-parse", "HEAD") == pushed)
         answer = service.check("report", report_fields(team["team_id"])).json
     assert answer["ok"] is False and "team-unknown" in {f["code"] for f in answer["findings"]}

@@ -90,6 +90,9 @@ def test_check_writes_nothing(repo, serve) -> None:
     assert good.status == 200 and good.json == {"ok": True, "findings": []}
     assert bad.status == 200 and bad.json["ok"] is False
     assert [f["code"] for f in bad.json["findings"]] == ["period-invalid"]
+    extra = service.check("report", {**report_fields(team["team_id"]), "nickname": "x"})
+    assert extra.json["ok"] is True
+    assert [(f["code"], f["field"], f["severity"]) for f in extra.json["findings"]] == [("field-unknown", "nickname", "warning")]
     assert git_state(repo) == before
     listed = run_cnscd("intake-queue", "list", "--journal", str(service.journal), cwd=repo)
     assert listed.returncode == 0 and listed.stdout.startswith("0 ")

@@ -138,7 +138,13 @@ class Intake:
         change = BUILDERS[form_name](parsed, form, dataset, Units.from_dataset(dataset), today, source)
         prefix = self.data_dir.resolve().relative_to(self.repo_root.resolve()).as_posix()
         outcome = plan(self.data_dir, dataset, change, today, prefix)
-        checked = Checked(form_name, body, list(outcome.findings), dict(outcome.files), change.title,
+        known = {spec.id for spec in form.fields}
+        # Values the issue form has no field for would otherwise vanish without a word.
+        unknown = [Finding(source, None, str(name), "field-unknown",
+                           f"Biểu mẫu «{form.name}» không có mục «{name}»; giá trị này không được dùng",
+                           f"The «{form.name}» form has no field «{name}»; its value is not used", Severity.WARNING)
+                   for name in fields if name not in known]
+        checked = Checked(form_name, body, unknown + list(outcome.findings), dict(outcome.files), change.title,
                           commune_code=change.commune_code, province_code=change.province_code,
                           field_lines=dict(parsed.lines))
         if outcome.valid and outcome.files:

@@ -17,6 +17,7 @@ from .journal import Journal, Submission
 
 log = logging.getLogger("cnscd.service")
 LABEL_NEEDS_REVIEW = "cần-duyệt"
+IDLE_POLL = 2.0  # seconds
 
 
 @dataclass
@@ -99,7 +100,8 @@ class Worker:
             except Exception:
                 log.exception("journal unavailable")
                 upcoming = time.time() + self.backoff.base
-            longest = min(60.0, self.sync_every) if self.sync_every else 60.0
+            # Poll every few seconds: `intake-queue retry` in another process can only change the journal.
+            longest = min(IDLE_POLL, self.sync_every) if self.sync_every else IDLE_POLL
             wait = longest if upcoming is None else max(0.0, min(longest, upcoming - time.time()))
             self.wake.wait(wait)
             self.wake.clear()
