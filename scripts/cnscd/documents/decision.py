@@ -13,6 +13,7 @@ from pathlib import Path
 
 from docx.document import Document as DocumentType
 
+from ..model import Level
 from . import docx_style as style
 from .roster import OFFICIAL_HEADERS, CommuneRoster, RosterTeam, roster_rows
 
@@ -30,9 +31,13 @@ def number_text(number: str | None) -> str:
 
 
 def team_label(team: RosterTeam, roster: CommuneRoster) -> str:
-    """«Tổ công nghệ số cộng đồng Thôn Tây» / «… xã Bình Sơn» (the commune-level team)."""
-    where = team.village_name or roster.in_text
-    return f"Tổ công nghệ số cộng đồng {where}"
+    """«Tổ công nghệ số cộng đồng Thôn Tây» / «… xã Bình Sơn» (the commune's own team); a team set up under an
+    old commune, or whose village is unknown, keeps its recorded name."""
+    if team.village_name:
+        return f"Tổ công nghệ số cộng đồng {team.village_name}"
+    if team.level == Level.COMMUNE and not team.legacy:
+        return f"Tổ công nghệ số cộng đồng {roster.in_text}"
+    return team.name
 
 
 def _heading(document: DocumentType, roster: CommuneRoster, number: str | None, day: dt.date | None) -> None:
