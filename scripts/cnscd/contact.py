@@ -9,6 +9,7 @@ decision numbers, dates, years, codes, ids and quantities are not flagged. Servi
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ _NINE_DIGITS = re.compile(r"[0-9](?:" + _SEP + r"[0-9]){8}")
 _AT_WORD = re.compile(r"[\[({]\s*(?:at|a còng)\s*[\])}]", re.IGNORECASE)
 # Columns meant for a contact or a link: the phone column (consent rules cover it) and URLs.
 EXEMPT_COLUMNS = frozenset({"phone", "zalo_url", "url"})
+_BLOCK = 512
 
 
 @dataclass(frozen=True)
@@ -119,14 +121,23 @@ def check_contact_in_text(ctx: Context) -> Iterator[Finding]:
             continue
         if not names:
             continue
-        for row in ctx.dataset.rows(table):
-            if not maybe_contact("\n".join([row[n] for n in names])):
+        rows = ctx.dataset.rows(table)
+        getter = operator.itemgetter(*names) if len(names) > 1 else None
+        # One prefilter scan per block of rows (contacts are rare): a block that passes is scanned row by row.
+        for start in range(0, len(rows), _BLOCK):
+            block = rows[start:start + _BLOCK]
+            if getter is None:
+                text = "\n".join([row.get(names[0], "") for row in block])
+            else:
+                text = "\n".join(["\n".join(getter(row)) for row in block])
+            if not maybe_contact(text):
                 continue
-            for name in names:
-                for contact in find_contacts(row[name]):
-                    vi, en = message(contact.kind, f"cột {name}", f"column {name}")
-                    yield Finding(row.file, row.line, name, "contact-in-text", vi, en, Severity.ERROR)
-                    break
+            for row in block:
+                for name in names:
+                    for contact in find_contacts(row[name]):
+                        vi, en = message(contact.kind, f"cột {name}", f"column {name}")
+                        yield Finding(row.file, row.line, name, "contact-in-text", vi, en, Severity.ERROR)
+                        break
 
 
 CONTACT_CHECKS: tuple[Callable[..., Iterator], ...] = (check_contact_in_text,)
