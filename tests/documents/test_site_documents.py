@@ -95,3 +95,16 @@ def test_the_built_site_offers_the_documents(built_site: Path) -> None:
     folder = built_site / "51-quang-ngai" / "21040-xa-binh-son" / "van-ban"
     assert sorted(p.name for p in folder.iterdir()) == [
         "bao-cao-21040-2026-10.docx", "bao-cao-21040-2026-10.xlsx", "du-thao-quyet-dinh-21040.docx"]
+
+
+def test_documents_no_longer_offered_leave_the_cache(data_copy: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    run(SAMPLE, tmp_path / "before", cache)
+    assert list((cache / COMMUNE).glob("decision-*.docx"))
+    relpath = "provinces/51-quang-ngai/teams.csv"
+    for team_id in expected_roster(data_copy, TODAY, COMMUNE):
+        edit(data_copy, relpath, "team_id", team_id, status="dissolved", ended_on="2026-11-01")
+    _, stats = run(data_copy, tmp_path / "docs", cache)
+    assert "decision" not in stats.links[COMMUNE]
+    assert not list((cache / COMMUNE).glob("decision-*.docx"))
+    assert len(list(cache.rglob("decision-*.docx"))) == stats.communes - 1

@@ -85,6 +85,15 @@ def _render(job: _Job) -> None:
                 stale.unlink(missing_ok=True)
 
 
+def _prune(cache_dir: Path, used: set[Path]) -> None:
+    """Drop cached documents this build no longer offers: a roster the data gave up (a withdrawn phone,
+    a dissolved team) does not linger on the build machine either."""
+    for pattern in ("*/decision-*.docx", "*/report-*.docx", "*/report-*.xlsx"):
+        for path in cache_dir.glob(pattern):
+            if path not in used:
+                path.unlink(missing_ok=True)
+
+
 def _place(source: Path, target: Path) -> None:
     """A hard link when the cache and the build folder share a disk, else a copy."""
     target.unlink(missing_ok=True)
@@ -145,5 +154,6 @@ def write_commune_documents(ctx: Context, derived: Derived, docs_dir: Path, cach
     for source, target in placements:
         target.parent.mkdir(parents=True, exist_ok=True)
         _place(source, target)
+    _prune(cache_dir, {source for source, _ in placements})
     stats.seconds = round(time.perf_counter() - started, 3)
     return stats
