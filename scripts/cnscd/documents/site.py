@@ -113,19 +113,19 @@ def write_commune_documents(ctx: Context, derived: Derived, docs_dir: Path, cach
     rosters = all_rosters(ctx)
     notes = report.notes_index(ctx)
     stats = DocumentStats()
-    jobs: list[_Job] = []
-    placements: list[tuple[Path, Path]] = []
+    misses: list[_Job] = []
+    placements: list[tuple[_Job, str, Path]] = []  # (job, suffix, target in the docs folder)
 
-    def plan(kind: str, content: object, version: str, cache: Path, suffixes: tuple[str, ...]) -> dict[str, Path]:
+    def plan(kind: str, content: object, version: str, cache: Path, suffixes: tuple[str, ...]) -> _Job:
         key = digest(content, version)
-        paths = {suffix: cache / f"{kind}-{key}{suffix}" for suffix in suffixes}
-        if all(path.is_file() for path in paths.values()):
-            stats.reused += len(paths)
+        job = _Job(kind, content, {suffix: cache / f"{kind}-{key}{suffix}" for suffix in suffixes})
+        if all(path.is_file() for path in job.paths.values()):
+            stats.reused += len(job.paths)
         else:
             cache.mkdir(parents=True, exist_ok=True)
-            jobs.append(_Job(kind, content, paths))
-            stats.written += len(paths)
-        return paths
+            misses.append(job)
+            stats.written += len(job.paths)
+        return job
 
     for province in derived.provinces:
         period = figures.provinces[province.code].due_period if province.code in figures.provinces else None
@@ -137,23 +137,27 @@ def write_commune_documents(ctx: Context, derived: Derived, docs_dir: Path, cach
             links: dict[str, str] = {}
             roster = rosters.get(commune.code)
             if roster is not None:
-                made = plan("decision", roster, decision.TEMPLATE_VERSION, cache, (".docx",))
-                placements.append((made[".docx"], folder / files["decision"]))
+                job = plan("decision", roster, decision.TEMPLATE_VERSION, cache, (".docx",))
+                placements.append((job, ".docx", folder / files["decision"]))
                 links["decision"] = f"{FOLDER}/{files['decision']}"
             if period:
                 content = report.build_report(ctx, figures, period, commune=commune.code, notes=notes)
-                made = plan("report", content, report.TEMPLATE_VERSION, cache, (".docx", ".xlsx"))
+                job = plan("report", content, report.TEMPLATE_VERSION, cache, (".docx", ".xlsx"))
                 for kind, suffix in (("report_docx", ".docx"), ("report_xlsx", ".xlsx")):
-                    placements.append((made[suffix], folder / files[kind]))
+                    placements.append((job, suffix, folder / files[kind]))
                     links[kind] = f"{FOLDER}/{files[kind]}"
                 links["period_label"] = content.period_text
             stats.links[commune.code] = links
     # Rendered one after the other: on 2 shared cores worker processes measured slower (18 s → 32 s for 306 files).
-    for job in jobs:
+    for job in misses:
         _render(job)
-    for source, target in placements:
+    for job, suffix, target in placements:
         target.parent.mkdir(parents=True, exist_ok=True)
-        _place(source, target)
-    _prune(cache_dir, {source for source, _ in placements})
+        try:
+            _place(job.paths[suffix], target)
+        except FileNotFoundError:  # another build sharing the cache replaced it meanwhile: render it again
+            _render(job)
+            _place(job.paths[suffix], target)
+    _prune(cache_dir, {job.paths[suffix] for job, suffix, _ in placements})
     stats.seconds = round(time.perf_counter() - started, 3)
     return stats
