@@ -80,3 +80,11 @@ def test_labels_tell_trusted_from_review() -> None:
                 pull_url="", created_at=0.0, updated_at=0.0, refreshed_at=0.0)
     assert labels_for(Submission(**base, trusted=True)) == ["bieu-mau-to", "mã-xã-hợp-lệ"]
     assert labels_for(Submission(**base, trusted=False)) == ["bieu-mau-to", "cần-duyệt"]
+
+
+def test_default_journal_lives_in_a_folder_git_ignores(repo) -> None:
+    before = git_state(repo)
+    issued = run_cnscd("access-code", "issue", "--commune", "26506", cwd=repo)
+    assert issued.returncode == 0 and (repo / ".cnscd" / "intake.sqlite3").is_file()
+    assert git_state(repo) == before  # neither the journal nor the code hash can be committed by accident
+    assert run_cnscd("access-code", "issue", "--commune", "2650", cwd=repo).returncode == 2
