@@ -223,3 +223,36 @@ def test_a_guide_with_a_contact_in_its_front_matter_is_refused() -> None:
     parsed = parse_body(body(guide, **values), guide, "issue #3")
     change = BUILDERS["guide"](parsed, guide, dataset, Units.from_dataset(dataset), dt.date(2026, 11, 22), "issue #3")
     assert ("body", "contact-in-text") in [(f.field, f.code) for f in change.findings] and not change.files
+
+
+def test_a_number_on_record_is_kept_when_relisted_and_taken_back_with_khong() -> None:
+    import datetime as dt
+
+    from cnscd.intake.body import parse_body
+    from cnscd.intake.submission import BUILDERS
+    from cnscd.load import load
+    from cnscd.units import Units
+
+    dataset = load(SAMPLE)
+    team = "T79-0003"
+    current = [m for m in dataset.rows("members") if m["team_id"] == team and not m["left_on"]]
+    consented = next(m for m in current if m["phone_consent"] == "true")
+
+    def roster(consent_cell: str) -> dict[str, str]:
+        lines = []
+        for m in current:
+            role = {"leader": "Tổ trưởng", "deputy": "Tổ phó", "member": "Tổ viên"}[m["role"]]
+            cell = consent_cell if m is consented else ""
+            lines.append(f"{m['full_name']}; {role}; {m['position']}; {m['phone']}; {cell}")
+        text = body(TEAM, commune_code="26506", village=dataset.index("teams", "team_id")[team]["village_id"],
+                    team_id=team, members="\n".join(lines))
+        parsed = parse_body(text, TEAM, "issue #9")
+        change = BUILDERS["team"](parsed, TEAM, dataset, Units.from_dataset(dataset), dt.date(2026, 11, 22), "issue #9")
+        assert not change.has_errors, change.findings
+        return next(r for r in change.rows["members"] if r["member_id"] == consented["member_id"])
+
+    kept = roster("")
+    assert (kept["phone"], kept["phone_consent_on"], kept["phone_consent_method"]) == (
+        consented["phone"], consented["phone_consent_on"], consented["phone_consent_method"])
+    taken_back = roster("Không")
+    assert (taken_back["phone"], taken_back["phone_consent"], taken_back["phone_consent_method"]) == ("", "false", "")

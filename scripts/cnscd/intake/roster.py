@@ -315,7 +315,8 @@ def roster_change(change: Change, dataset: Dataset, units: Units, today: dt.date
             row["notes"] = clean(item.notes)
         if phone:
             phones += 1
-            if not same_phone:
+            # A new statement of how the person agreed completes a record that had none.
+            if not same_phone or (method != "kept" and not row.get("phone_consent_method")):
                 row.update({"phone": phone, "phone_consent": "true", "phone_consent_on": today.isoformat(),
                             "phone_consent_method": method, "phone_consent_recorded_by": recorded_by})
         else:
