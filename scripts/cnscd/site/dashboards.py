@@ -18,7 +18,7 @@ from . import charts, render
 STRIP_LIMIT = 20  # teams drawn one row each on a commune page; above it the table alone keeps the page small
 CHANGES_SHOWN = 30  # roster changes listed on a commune page (the province's feed has them all)
 
-LIST_LIMIT = 40  # teams named in each list of a province page; the rest are counted (pages stay under 60 KB)
+LIST_LIMIT = 25  # teams named in each list of a province page; the rest are counted (pages stay under 60 KB)
 
 render.ENV.globals.update(charts=charts, strip_limit=STRIP_LIMIT, list_limit=LIST_LIMIT)
 render.ENV.filters["num"] = lambda value: "—" if value is None else charts.number(value)
