@@ -113,11 +113,11 @@
       return manifest;
     }
 
-    // Results sit right under the box; on a phone the keyboard takes half the screen, so the box goes
+    // Results sit right under the box; on a phone the keyboard takes half the screen, so the input goes
     // to the top of what is visible (below the theme's header) and the results follow it.
     function bringUp() {
       var header = document.querySelector(".md-header");
-      var top = form.getBoundingClientRect().top - (header ? header.getBoundingClientRect().height : 0) - 4;
+      var top = input.getBoundingClientRect().top - (header ? header.getBoundingClientRect().height : 0) - 8;
       if (Math.abs(top) > 2) window.scrollBy(0, top);
     }
 
