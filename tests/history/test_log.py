@@ -144,3 +144,15 @@ def test_history_verb(repo, tmp_path):
     shutil.copytree(repo / "data", plain)
     outside = run_cli("history", "--data", str(plain))
     assert outside.returncode == 2 and "no git history" in outside.stderr
+
+
+def test_a_report_dates_its_commune_without_a_roster_change(repo, tmp_path):
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(repo), str(clone)], check=True, capture_output=True)
+    datautil.append(clone / "data", f"{FOLDER}/reports-2026.csv", team_id="T51-0002", period="2026-05",
+                    indicator_code="dvc_dossiers", value="9", submitted_on="2026-05-20")
+    commit(clone, "Báo cáo tháng 5", "2026-06-01T08:00:00+07:00")
+    later = read_history(clone / "data", Units.from_dataset(load(clone / "data")))
+    assert later.commune_updated == {"21040": dt.date(2026, 6, 1)}
+    assert later.file_updated[f"data/{FOLDER}/reports-2026.csv"] == dt.date(2026, 6, 1)
+    assert max(c.committed for c in later.changes) == dt.date(2026, 4, 2)  # a report is not a roster change

@@ -14,6 +14,7 @@ import datetime as dt
 import re
 import subprocess
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -145,12 +146,16 @@ class _State:
             if diff.new_header is not None:
                 self.headers[diff.path] = new
             table = parts[-1].removesuffix(".csv").split("-")[0]
-            removed = [_row(old, line) for line in diff.removed]
-            added = [_row(new, line) for line in diff.added]
+            parsed = table != "reports"
+            removed = [_row(old, line) for line in diff.removed] if parsed else []
+            added = [_row(new, line) for line in diff.added] if parsed else []
             if table == "teams":
                 self._teams(commit, day, province, removed, added, touched)
             elif table == "members":
                 self._members(commit, day, province, removed, added, touched)
+            elif table == "reports":  # the biggest table: only its team ids are needed, so no CSV parsing
+                for team_id in {line.split(",", 1)[0] for line in diff.removed + diff.added}:
+                    touched.add(self.commune_of(team_id))
             else:
                 for row in removed + added:
                     code = row.get("commune_code") or self.commune_of(row.get("team_id", ""))
@@ -260,17 +265,31 @@ def _files(lines: list[str]) -> list[_FileDiff]:
     return [item for item in files if item.path.endswith(".csv")]
 
 
-def parse_log(text: str, units: Units, province_of_folder: dict[str, str] | None = None) -> History:
-    """History from the output of `git log --reverse --format=<COMMIT_MARK>%H%x1f%cI -p --unified=0`."""
+def parse_log(lines: Iterable[str], units: Units, province_of_folder: dict[str, str] | None = None) -> History:
+    """History from the lines of `git log --reverse --format=<COMMIT_MARK>%H%x1f%cI -p --unified=0`, read as a
+    stream: only one commit's patch is held at a time."""
     state = _State(units, province_of_folder or {})
-    for chunk in text.split(COMMIT_MARK)[1:]:
-        head, _, patch = chunk.partition("\n")
+    head: str | None = None
+    patch: list[str] = []
+
+    def flush() -> None:
+        if head is None:
+            return
         commit, _, stamp = head.partition("\x1f")
         try:
             day = dt.datetime.fromisoformat(stamp.strip()).date()
         except ValueError:
-            continue
-        state.apply(commit, day, _files(patch.split("\n")))
+            return
+        state.apply(commit, day, _files(patch))
+
+    for raw in lines:
+        line = raw.rstrip("\n")
+        if line.startswith(COMMIT_MARK):
+            flush()
+            head, patch = line[len(COMMIT_MARK):], []
+        elif head is not None:
+            patch.append(line)
+    flush()
     return state.history
 
 
@@ -281,10 +300,15 @@ def read_history(data_dir: Path, units: Units) -> History:
         top = subprocess.run(["git", "-C", str(data_dir), "rev-parse", "--show-toplevel"], capture_output=True,
                              text=True, check=True).stdout.strip()
         target = (data_dir / "provinces").relative_to(Path(top).resolve()).as_posix()
-        log = subprocess.run(
-            ["git", "-C", top, "-c", "core.quotepath=off", "log", "--reverse", "--no-renames", "--no-color",
-             "--unified=0", "--no-ext-diff", f"--format={COMMIT_MARK}%H%x1f%cI", "-p", "--", target],
-            capture_output=True, text=True, check=True, encoding="utf-8", errors="replace").stdout
+        with subprocess.Popen(
+                ["git", "-C", top, "-c", "core.quotepath=off", "log", "--reverse", "--no-renames", "--no-color",
+                 "--unified=0", "--no-ext-diff", f"--format={COMMIT_MARK}%H%x1f%cI", "-p", "--", target],
+                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, encoding="utf-8",
+                errors="replace") as process:
+            assert process.stdout is not None
+            history = parse_log(process.stdout, units)
+        if process.returncode != 0:
+            return History()
     except (OSError, subprocess.CalledProcessError, ValueError):
         return History()
-    return parse_log(log, units)
+    return history
