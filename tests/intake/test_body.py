@@ -63,7 +63,7 @@ def test_oversized_body_is_refused_before_any_parsing(monkeypatch) -> None:
 def test_one_overlong_line_is_refused_with_its_line_number() -> None:
     body = "### Mã xã/phường (5 chữ số)\n\n26506\n\n### Ghi chú\n\n" + "a" * (body_module.MAX_LINE_CHARS + 1) + "\n"
     parsed = parse_body(body, TEAM)
-    assert [(f.code, f.row) for f in parsed.findings] == [("line-too-long", 7)]
+    assert [(f.code, f.row, f.field) for f in parsed.findings] == [("line-too-long", 7, "notes")]
 
 
 lines = st.one_of(st.text(max_size=40), st.sampled_from([

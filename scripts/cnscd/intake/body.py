@@ -78,13 +78,17 @@ def parse_body(text: str, form: Form, source: str = "issue") -> ParsedBody:
         return result
     labels = form.by_label()
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    section = None
     for number, line in enumerate(lines, start=1):
         if len(line) > MAX_LINE_CHARS:
             result.findings.append(Finding(
-                source, number, None, "line-too-long",
+                source, number, section, "line-too-long",
                 f"Dòng {number} dài {len(line):,} ký tự, quá giới hạn {MAX_LINE_CHARS:,}; không xử lý",
                 f"Line {number} is {len(line):,} characters long, past the {MAX_LINE_CHARS:,} limit; not processed"))
             return result
+        heading = _HEADING.match(line) if line.startswith("#") else None
+        known = labels.get(label_key(heading["label"])) if heading else None
+        section = known.id if known is not None else section
     sections: list[tuple[str, int, list[str]]] = []  # field id, heading line (1-based), value lines
     for number, line in enumerate(lines, start=1):
         match = _HEADING.match(line)
