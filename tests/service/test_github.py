@@ -39,6 +39,7 @@ def test_accepted_submission_opens_one_labelled_pull_request(repo, serve) -> Non
     assert receipt in state.calls("PUT", r"/contents/")[0].body["message"]
     assert set(state.issues[pull["number"]]["labels"]) == {"bieu-mau-bao-cao", "cần-duyệt"}
     assert not state.calls("PUT", r"/merge$")
+    assert "test-token" not in service.log.read_text() and "test-token" not in reply.text + json.dumps(done)
     # The API calls one submission costs (quoted in the README): a one-file report.
     assert len(calls) == 9, calls
     assert [m for m, _ in calls].count("POST") == 3 and [m for m, _ in calls].count("PUT") == 1
