@@ -10,7 +10,7 @@ import threading
 import pytest
 
 from tests.intake.fake_github import FakeGitHub
-from tests.service.harness import active_teams, eventually, github_state, report_fields, run_cnscd
+from tests.service.harness import active_teams, eventually, github_state, indicator_codes, report_fields, run_cnscd
 
 REPO = "cnscd/du-lieu"
 
@@ -196,3 +196,34 @@ def test_github_mode_keeps_the_checkout_current(repo, serve, tmp_path) -> None:
         assert eventually(lambda: git(repo, "rev-parse", "HEAD") == pushed)
         answer = service.check("report", report_fields(team["team_id"])).json
     assert answer["ok"] is False and "team-unknown" in {f["code"] for f in answer["findings"]}
+
+
+def test_rows_merged_on_main_while_queued_are_kept(repo, serve) -> None:
+    """GitHub was down; meanwhile a correction was merged into the same file: the pull request adds the
+    submission's rows to the file as it is now and does not undo the correction."""
+    team = active_teams(1)[0]
+    state = github_state(repo)
+    state.fail = "503"
+    with FakeGitHub(state) as api:
+        service = serve("--github", REPO, **github_args(api))
+        receipt = service.submit("report", report_fields(team["team_id"])).json["receipt"]
+        assert eventually(lambda: service.status(receipt)["attempts"] >= 1)
+        path = next(p for p in state.files["main"] if p.endswith("/reports-2026.csv") and
+                    f"\n{team['team_id']}," in state.files["main"][p])
+        lines = state.files["main"][path].splitlines(True)
+        index = next(i for i, line in enumerate(lines[1:], 1) if ",2026-10," not in line)
+        cells = lines[index].rstrip("\n").split(",")
+        cells[3] = "987654"  # value
+        corrected = ",".join(cells)
+        lines[index] = corrected + "\n"
+        state.files["main"][path] = "".join(lines)
+        state.branches["main"] = state.sha()
+        state.fail = None
+        service.wait_for(receipt, "pull-request")
+    text = state.files[f"submission/web-{receipt}"][path]
+    assert corrected in text.splitlines()
+    assert f"{team['team_id']},2026-10," in text
+    sent = {f"{team['team_id']},2026-10,{code}," for code in indicator_codes()[:2]}
+    kept = [line.rstrip("\n") for line in lines if not any(line.startswith(prefix) for prefix in sent)]
+    assert set(kept) <= set(text.splitlines())  # nothing on main undone
+    assert len(text.splitlines()) == len(kept) + 2  # plus exactly the submission's two rows

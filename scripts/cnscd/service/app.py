@@ -202,7 +202,7 @@ async def api_submit(request: Request) -> Response:
         receipt = await run_in_threadpool(
             service.journal.add, new_receipt(), payload.form, payload.fields, checked.body, checked.files,
             checked.title, checked.commit_message, checked.pull_body, checked.commune_code, checked.province_code,
-            trusted, findings, payload.idempotency_key)
+            trusted, findings, payload.idempotency_key, checked.upserts)
     except Refused as refused:
         return refused.response()
     except sqlite3.Error:

@@ -83,7 +83,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     limits = Limits(body_bytes=args.max_body, review_per_hour=args.review_per_hour,
                     wrong_codes_per_hour=args.wrong_codes_per_hour)
     intake = Intake(data_dir, root, args.today)
-    worker = Worker(journal, root, github, Backoff(args.retry_base, args.retry_cap), args.refresh_seconds,
+    worker = Worker(journal, root, data_dir, github, Backoff(args.retry_base, args.retry_cap), args.refresh_seconds,
                     sync=intake.pull, sync_every=args.pull_every if github else 0)
     service = Service(intake, journal, worker, origins, limits, site_url if _origin(site_url) else "")
     mode = f"GitHub {args.github}" if github else f"git {root}"

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .journal import Submission
+from .rebase import text_for
 
 LABEL_TRUSTED = "mã-xã-hợp-lệ"  # sent with a valid access code of the commune it concerns
 
@@ -49,7 +50,7 @@ def _out(repo: Path, *args: str, stdin: str | None = None, env: dict | None = No
     return result.stdout.strip()
 
 
-def deliver_local(repo: Path, item: Submission) -> Delivered:
+def deliver_local(repo: Path, item: Submission, data_dir: Path) -> Delivered:
     """Commit the files on a new branch from the current branch without touching the working tree.
 
     Plumbing (a private index, commit-tree) leaves the checkout and other people's uncommitted edits
@@ -66,7 +67,9 @@ def deliver_local(repo: Path, item: Submission) -> Delivered:
         if not _git(repo, "config", "user.email").stdout.strip():
             env.update(_IDENTITY)
         _out(repo, "read-tree", base, env=env)
-        for path, text in sorted(item.files.items()):
+        for path, accepted in sorted(item.files.items()):
+            shown = _git(repo, "show", f"{base}:{path}")
+            text = text_for(path, accepted, shown.stdout if shown.returncode == 0 else None, item.upserts, data_dir)
             blob = _out(repo, "hash-object", "-w", "--stdin", "--path", path, stdin=text)
             _out(repo, "update-index", "--add", "--cacheinfo", f"100644,{blob},{path}", env=env)
         tree = _out(repo, "write-tree", env=env)
@@ -102,15 +105,15 @@ class GitHubTarget:
 
         return Client(self.owner_repo, self.token, self.api_url)
 
-    def deliver(self, item: Submission, labels: list[str]) -> Delivered:
+    def deliver(self, item: Submission, labels: list[str], data_dir: Path) -> Delivered:
         from ..intake.github import GitHubUnavailable, _find_contents, _find_ref
 
         try:
-            return self._deliver(item, labels, _find_ref, _find_contents)
+            return self._deliver(item, labels, data_dir, _find_ref, _find_contents)
         except GitHubUnavailable as exc:
             raise Retry(str(exc)) from exc
 
-    def _deliver(self, item: Submission, labels: list[str], find_ref, find_contents) -> Delivered:
+    def _deliver(self, item: Submission, labels: list[str], data_dir: Path, find_ref, find_contents) -> Delivered:
         client = self.client()
         repo = client.repo
         head = f"{client.owner}:{item.branch}"
@@ -121,11 +124,13 @@ class GitHubTarget:
                 base_sha = client._call(repo.ref, f"heads/{base}").object.sha
                 client._call(repo.create_ref, f"refs/heads/{item.branch}", base_sha)
             message = f"{item.commit_message.rstrip()}\n\nBiên nhận / receipt: {item.receipt}\n"
-            for path, text in sorted(item.files.items()):
+            for path, accepted in sorted(item.files.items()):
                 current = client._call(find_contents, repo, path, item.branch)
+                present = current.decoded.decode("utf-8") if current is not None else None
+                text = text_for(path, accepted, present, item.upserts, data_dir)  # idempotent: upserts by key
                 if current is None:
                     client._call(repo.create_file, path, message, text.encode("utf-8"), branch=item.branch)
-                elif current.decoded.decode("utf-8") != text:
+                elif present != text:
                     client._call(current.update, message, text.encode("utf-8"), branch=item.branch)
             try:
                 pull = client._call(repo.create_pull, item.title or item.commit_message.split("\n")[0], base,

@@ -13,7 +13,7 @@ import sqlite3
 import time
 from base64 import b32encode
 from contextlib import closing, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_JOURNAL = Path(".cnscd") / "intake.sqlite3"
@@ -45,7 +45,8 @@ CREATE TABLE IF NOT EXISTS submissions (
     created_at REAL NOT NULL,
     updated_at REAL NOT NULL,
     refreshed_at REAL NOT NULL DEFAULT 0,
-    idempotency_key TEXT UNIQUE      -- chosen by the client: a resend after a lost answer is the same submission
+    idempotency_key TEXT UNIQUE,     -- chosen by the client: a resend after a lost answer is the same submission
+    upserts TEXT NOT NULL DEFAULT '{}'  -- JSON path → {table, rows}: re-applied onto the base when delivered
 );
 CREATE INDEX IF NOT EXISTS submissions_due ON submissions (state, next_attempt_at);
 CREATE TABLE IF NOT EXISTS access_codes (
@@ -88,11 +89,12 @@ class Submission:
     updated_at: float
     refreshed_at: float
     idempotency_key: str | None = None
+    upserts: dict = field(default_factory=dict)
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> Submission:
         data = dict(row)
-        for key in ("fields", "files", "findings"):
+        for key in ("fields", "files", "findings", "upserts"):
             data[key] = json.loads(data[key])
         data["trusted"] = bool(data["trusted"])
         return cls(**data)
@@ -132,7 +134,8 @@ class Journal:
 
     def add(self, receipt: str, form: str, fields: dict, body: str, files: dict[str, str], title: str,
             commit_message: str, pull_body: str, commune_code: str | None, province_code: str | None,
-            trusted: bool, findings: list[dict], idempotency_key: str | None = None) -> str:
+            trusted: bool, findings: list[dict], idempotency_key: str | None = None,
+            upserts: dict | None = None) -> str:
         """Returns the receipt: the given one, or the earlier one sent with the same idempotency key."""
         now = time.time()
         try:
@@ -140,10 +143,12 @@ class Journal:
                 db.execute(
                     "INSERT INTO submissions (receipt, form, fields, body, files, title, commit_message, pull_body, "
                     "commune_code, province_code, trusted, findings, state, next_attempt_at, branch, created_at, "
-                    "updated_at, idempotency_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?)",
+                    "updated_at, idempotency_key, upserts) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?)",
                     (receipt, form, json.dumps(fields, ensure_ascii=False), body, json.dumps(files, ensure_ascii=False),
                      title, commit_message, pull_body, commune_code, province_code, int(trusted),
-                     json.dumps(findings, ensure_ascii=False), now, branch_for(receipt), now, now, idempotency_key))
+                     json.dumps(findings, ensure_ascii=False), now, branch_for(receipt), now, now, idempotency_key,
+                     json.dumps(upserts or {}, ensure_ascii=False)))
         except sqlite3.IntegrityError:
             earlier = self.by_key(idempotency_key) if idempotency_key else None
             if earlier is None:
@@ -216,7 +221,8 @@ class Journal:
         cutoff = time.time() - older_than_days * 86400
         with self.connect() as db:
             cursor = db.execute(
-                "UPDATE submissions SET fields = '{}', body = '', files = '{}', pull_body = '', commit_message = '' "
+                "UPDATE submissions SET fields = '{}', body = '', files = '{}', upserts = '{}', pull_body = '', "
+                "commit_message = '' "
                 "WHERE state IN ('committed', 'pull-request', 'merged', 'closed', 'rejected') AND updated_at < ? "
                 "AND body != ''", (cutoff,))
             return cursor.rowcount

@@ -69,6 +69,7 @@ class Checked:
     commune_code: str | None = None
     province_code: str | None = None
     field_lines: dict[str, int] = field(default_factory=dict)  # field id → body line of its first value line
+    upserts: dict[str, dict] = field(default_factory=dict)  # path → {table, rows}, see rebase.py
 
     @property
     def valid(self) -> bool:
@@ -148,6 +149,10 @@ class Intake:
                           commune_code=change.commune_code, province_code=change.province_code,
                           field_lines=dict(parsed.lines))
         if outcome.valid and outcome.files:
+            from .rebase import rows_by_file
+
+            checked.upserts = {path: value for path, value in rows_by_file(self.data_dir, prefix, dataset, change).items()
+                               if path in checked.files}
             checked.commit_message = commit_message(outcome, None)
             checked.pull_body = _pull_body(outcome)
         elif outcome.valid:

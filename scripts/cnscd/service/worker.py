@@ -39,9 +39,10 @@ def labels_for(item: Submission) -> list[str]:
 
 
 class Worker:
-    def __init__(self, journal: Journal, repo_root: Path, github: GitHubTarget | None, backoff: Backoff,
+    def __init__(self, journal: Journal, repo_root: Path, data_dir: Path, github: GitHubTarget | None, backoff: Backoff,
                  refresh_seconds: float = 300.0, sync: Callable[[], str] | None = None, sync_every: float = 0):
         self.journal, self.repo_root, self.github, self.backoff = journal, Path(repo_root), github, backoff
+        self.data_dir = Path(data_dir)
         self.refresh_seconds = refresh_seconds
         self.sync, self.sync_every, self.synced_at = sync, sync_every, 0.0
         self.wake = threading.Event()
@@ -60,8 +61,8 @@ class Worker:
     def deliver_one(self, item: Submission) -> None:
         try:
             with self.git_lock:
-                done = (self.github.deliver(item, labels_for(item)) if self.github is not None
-                        else deliver_local(self.repo_root, item))
+                done = (self.github.deliver(item, labels_for(item), self.data_dir) if self.github is not None
+                        else deliver_local(self.repo_root, item, self.data_dir))
         except Retry as exc:
             self._later(item, str(exc))
             return
