@@ -156,3 +156,11 @@ def test_large_commune_dashboard_does_not_grow_with_villages(sample_context, der
         pages = render.render_commune_pages(derived, p, big, url, board=board)
         sizes = {path: len(render.html_block(html).encode()) for path, html in pages.items()}
         assert max(sizes.values()) <= render.PAGE_BUDGET - render.THEME_ALLOWANCE, sizes
+
+
+def test_small_shares_keep_a_decimal():
+    assert charts.share_text(15 / 3321) == "0,5\u00a0%"
+    assert charts.share_text(3 / 56) == "5,4\u00a0%"
+    assert charts.share_text(0.5) == "50\u00a0%" and charts.share_text(0) == "0\u00a0%" and charts.share_text(None) == "—"
+    root = parse(charts.share_bars("Độ phủ", [("Xã có tổ", 15, 3321)]))
+    assert [t.text for t in root.iter(f"{SVG}text")][-1] == "0,5\u00a0%"

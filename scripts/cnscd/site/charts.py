@@ -30,6 +30,13 @@ def _percent(share: float | None) -> str:
     return "—" if share is None else f"{round(share * 100)}\u00a0%"
 
 
+def share_text(share: float | None) -> str:
+    """A coverage share; one decimal below 10 % so that 15 of 3,321 communes reads «0,5 %», not «0 %»."""
+    if share is not None and 0 < share < 0.1:
+        return f"{share * 100:.1f}".replace(".", ",") + "\u00a0%"
+    return _percent(share)
+
+
 def _frame(kind: str, title: str, desc: str, height: int, body: str) -> Markup:
     # Named by content: the same data draws the same bytes, and two charts on a page never share an id.
     ident = "cnscd-c" + hashlib.sha1(f"{kind}\n{title}\n{desc}".encode()).hexdigest()[:10]  # noqa: S324 - a name, not security
@@ -54,7 +61,7 @@ def share_bars(title: str, rows: list[tuple[str, int, int]]) -> Markup:
             f'<text x="0" y="{y + 16}" class="cnscd-label">{escape(_clip(label, 20))}</text>'
             f'<rect x="{label_width}" y="{y + 5}" width="{bar_width}" height="14" class="cnscd-track"/>'
             f'<rect x="{label_width}" y="{y + 5}" width="{round(bar_width * share, 1)}" height="14" class="cnscd-fill"/>'
-            f'<text x="{WIDTH}" y="{y + 16}" text-anchor="end" class="cnscd-value">{_percent(share if total else None)}</text></g>')
+            f'<text x="{WIDTH}" y="{y + 16}" text-anchor="end" class="cnscd-value">{share_text(share if total else None)}</text></g>')
     desc = "; ".join(f"{label}: {covered}/{total}" for label, covered, total in rows)
     return _frame("share", title, desc, max(row_height * len(rows), row_height), "".join(parts))
 

@@ -23,6 +23,8 @@ LIST_LIMIT = 25  # teams named in each list of a province page; the rest are cou
 render.ENV.globals.update(charts=charts, strip_limit=STRIP_LIMIT, list_limit=LIST_LIMIT)
 render.ENV.filters["num"] = lambda value: "—" if value is None else charts.number(value)
 
+render.ENV.filters["share"] = charts.share_text
+
 
 def province_board(figures: Figures | None, code: str, updated: dt.date | None = None,
                    feed: str | None = None) -> dict:
