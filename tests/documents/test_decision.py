@@ -105,6 +105,11 @@ def test_page_layout_and_fonts_follow_decree_30(decision_file: Path) -> None:
     for title in ("QUYẾT ĐỊNH", "QUYẾT ĐỊNH:", "DANH SÁCH"):
         paragraph = next(p for p in document.paragraphs if p.text.split("\n")[0] == title)
         assert paragraph.alignment == 1 and all(run.bold for run in paragraph.runs if run.text)
+    # Table properties in the schema's order: Word calls a file with a misplaced child corrupt.
+    order = ["tblStyle", "tblW", "jc", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook"]
+    for table in document.tables:
+        children = [child.tag.split("}")[1] for child in table._tbl.tblPr]
+        assert children == sorted(children, key=order.index)
     # Page numbers at the top, from the second page on (Decree 30).
     assert section.different_first_page_header_footer
     assert "PAGE" in "".join(t.text for t in section.header._element.iter(qn("w:instrText")))

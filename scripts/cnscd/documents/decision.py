@@ -18,7 +18,7 @@ from . import docx_style as style
 from .roster import OFFICIAL_HEADERS, CommuneRoster, RosterTeam, roster_rows
 
 # Bump when the wording or layout changes: the site's cache regenerates every draft.
-TEMPLATE_VERSION = "decision-3"
+TEMPLATE_VERSION = "decision-4"
 ANNEX_WIDTHS_MM = (10, 40, 38, 30, 25, 22)  # sums to the 165 mm text width
 PH = style.PLACEHOLDER
 

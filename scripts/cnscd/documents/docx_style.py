@@ -123,7 +123,9 @@ def _borders(table: Table, visible: bool) -> None:
             element.set(qn("w:sz"), "4")
             element.set(qn("w:color"), "000000")
         borders.append(element)
-    tbl_pr.append(borders)
+    # Schema order matters to Word (a misplaced child makes it call the file corrupt).
+    tbl_pr.insert_element_before(borders, "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption",
+                                 "w:tblDescription", "w:tblPrChange")
 
 
 def _cell_text(cell, text: str, bold: bool = False, italic: bool = False, align=LEFT) -> None:
