@@ -283,7 +283,7 @@ def build_site(data_dir: Path, site_dir: Path, today: dt.date | None = None, bas
         write_guides(docs, guide_list)
         from ..documents import site as documents_site  # each commune's decision draft and report, cached
         report.seconds["documents"] = documents_site.write_commune_documents(
-            ctx, derived, docs, documents_site.cache_for(data_dir)).seconds
+            ctx, derived, docs, documents_site.cache_for(data_dir), figures=figures).seconds
         report.provinces, report.communes, report.redirects = write_data_pages(
             docs, derived, ctx, base_url, dashboards.Boards(figures, history))
         dashboards.write_national(docs, figures, history.updated)
