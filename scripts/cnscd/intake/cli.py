@@ -183,6 +183,7 @@ def register(sub, add) -> None:
     roster.add_argument("--village", default="", help="tên hoặc mã thôn / village name or id (trống: tổ cấp xã)")
     roster.add_argument("--team", default="", help="mã tổ nếu đã có / existing team id")
     roster.add_argument("--today", type=_date, default=dt.date.today(), help="ngày nhập / date of the import")
+    roster.add_argument("--consent-recorded-by", default="", help="người ghi nhận sự đồng ý / who recorded consent")
     roster.add_argument("--data", type=Path, default=argparse.SUPPRESS, help="thư mục dữ liệu / data folder")
 
     p = add("codeowners", cmd_codeowners, "Sinh .github/CODEOWNERS từ data/maintainers.yaml")
