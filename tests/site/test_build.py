@@ -19,7 +19,7 @@ COMMUNE = "79-ho-chi-minh/26506-phuong-vung-tau/"
 
 def test_commune_page_and_its_files(built_site):
     folder = built_site / COMMUNE
-    assert {p.name for p in folder.iterdir()} == {"index.html", "qr.svg", "to-cnscd-26506.csv", "to-cnscd-26506.json"}
+    assert {"index.html", "qr.svg", "zalo.svg", "to-cnscd-26506.csv", "to-cnscd-26506.json"} <= {p.name for p in folder.iterdir()}
     assert (folder / "qr.svg").read_text(encoding="utf-8").startswith("<?xml")
     html = (folder / "index.html").read_text(encoding="utf-8")
     assert '<span class="cnscd-kicker">Tổ Công nghệ số cộng đồng</span> Phường Vũng Tàu</h1>' in html
@@ -28,7 +28,7 @@ def test_commune_page_and_its_files(built_site):
 
 def test_commune_page_within_60_kb(built_site):
     sizes = {p: p.stat().st_size for p in built_site.glob("[0-9][0-9]-*/[0-9][0-9][0-9][0-9][0-9]-*/index.html")}
-    assert len(sizes) == 15
+    assert len(sizes) == 3321  # every 2025 commune has a page, with data (15 in the sample) or not
     assert max(sizes.values()) <= 60 * 1024, max(sizes.items(), key=lambda item: item[1])
 
 
