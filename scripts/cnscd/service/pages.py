@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment
 
@@ -14,6 +15,7 @@ STATE_VI = {
     "closed": ("Đã đóng", "Người quản lý đã đóng yêu cầu này mà không đưa vào dữ liệu."),
     "rejected": ("Không được chấp nhận", "Biểu mẫu không được chấp nhận vì các lý do dưới đây."),
 }
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 FORM_VI = {"team": "Danh sách tổ", "report": "Báo cáo định kỳ", "guide": "Bài hướng dẫn",
            "withdrawal": "Gỡ số điện thoại"}
 
@@ -59,7 +61,7 @@ def receipt_page(item, receipt: str, site_url: str = "") -> str:
     if item is None:
         return _TEMPLATE.render(title="Không có biên nhận", item=None, receipt=receipt, site_url=site_url)
     state_vi, explain = STATE_VI.get(item.state, (item.state, ""))
-    created = dt.datetime.fromtimestamp(item.created_at).strftime("%H:%M %d/%m/%Y")
+    created = dt.datetime.fromtimestamp(item.created_at, VIETNAM).strftime("%H:%M %d/%m/%Y")  # what the officer's phone says
     return _TEMPLATE.render(title="Biên nhận biểu mẫu", item=item, receipt=item.receipt, state_vi=state_vi,
                             explain=explain, form_vi=FORM_VI.get(item.form, item.form), created=created,
                             site_url=site_url)
