@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cnscd.site import guides
 from tests.conftest import ROOT
@@ -146,3 +148,22 @@ def test_a_persons_mobile_in_the_body_is_refused_an_office_landline_is_not(tmp_p
     (guide,) = guides.load_guides(docs)
     assert [(f.field, f.code) for f in guide.findings] == [("body", "contact-in-text"), ("body", "contact-in-text")]
     assert guide.body_html == ""
+
+
+front_lines = st.one_of(st.text(max_size=30), st.sampled_from([
+    "title: Cài VNeID", "title: [a, b]", "title: &x abc", "author: *x", "reviewed_on: 2026-02-30",
+    "reviewed_on: 2026-09-15", "pillar: government", "pillar: {a: 1}", "? [a]\n: b", "audience: 0914 555 666",
+    "platform: !!python/object:os.system x", "- a", "{", "'", "author: 'Nguyễn Văn A'", "title: |\n  dòng",
+]))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(front_lines, max_size=10))
+def test_any_front_matter_is_read_or_refused_never_a_crash(lines):
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        docs = write_guide(Path(tmp), "---\n" + "\n".join(lines) + "\n---\n\nNội dung\n")
+        (guide,) = guides.load_guides(docs)
+    assert guide.findings or guide.body_html
+    assert all(f.file == "docs/huong-dan/thu.md" and f.message_vi and f.message_en for f in guide.findings)
