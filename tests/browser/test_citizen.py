@@ -298,3 +298,15 @@ def test_jump_to_a_village_on_a_long_page(phone, site_server):
 def test_no_serious_accessibility_violations(phone, site_server, name):
     phone.goto(site_server + "/" + PAGES[name])
     assert serious_violations(phone) == []
+
+
+def test_ready_pdf_posters_are_printed_once_and_decode(built_site, tmp_path):
+    from cnscd.site import posters
+
+    cache = tmp_path / "cache"
+    assert posters.print_pdfs(built_site, [COMMUNE], cache) == 1
+    assert posters.print_pdfs(built_site, [COMMUNE], cache) == 0  # unchanged page: taken from the cache
+    pdf = built_site / COMMUNE / posters.PDF_NAME
+    assert pdf_pages(pdf.read_bytes()) == 1
+    assert _decode_qr(pdf, tmp_path) == {"https://example.github.io/to-cong-nghe-so/" + COMMUNE,
+                                         "https://zalo.me/g/cnscd26506"}

@@ -190,13 +190,15 @@ def split_villages(commune: CommuneFacts, count: int) -> list[Part]:
 
 
 def render_commune_pages(derived: Derived, province: ProvinceFacts, commune: CommuneFacts, page_url: str,
-                         budget: int = PAGE_BUDGET - THEME_ALLOWANCE, board: dict | None = None) -> dict[str, str]:
+                         budget: int = PAGE_BUDGET - THEME_ALLOWANCE, board: dict | None = None,
+                         poster_pdf: str = "") -> dict[str, str]:
     """The commune's pages by path inside its folder: one page when everything fits the budget.
 
     Otherwise the first page keeps one line per village (a phone to call, the Zalo group) and the full
     teams with their decisions and reports go to as few parts as fit (chi-tiet-1/, chi-tiet-2/, …).
+    poster_pdf: the ready PDF's name when the build prints them (posters.print_pdfs).
     """
-    whole = render_commune(derived, province, commune, page_url, board=board)
+    whole = render_commune(derived, province, commune, page_url, board=board, poster_pdf=poster_pdf)
     if _fits(whole, budget) or len(commune.villages) < 2:
         return {"": whole}
     count = 2
@@ -205,7 +207,7 @@ def render_commune_pages(derived: Derived, province: ProvinceFacts, commune: Com
         part_board = {"updated": (board or {}).get("updated")}  # the dashboard stays on the first page
         pages = {part.path: render_commune_part(derived, province, commune, part, parts, part_board) for part in parts}
         if all(_fits(html, budget) for html in pages.values()) or count >= len(commune.villages):
-            return {"": render_commune(derived, province, commune, page_url, parts, board), **pages}
+            return {"": render_commune(derived, province, commune, page_url, parts, board, poster_pdf), **pages}
         count += 1
 
 
