@@ -37,9 +37,12 @@ fmt: $(BIN)/.runtime
 
 # Debian Chromium and fonts for the browser tests; never a downloaded browser.
 system-deps:
-	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi noto; then \
+# zbar-tools (zbarimg) and poppler-utils (pdftotext, pdftoppm) read printed posters back in the tests.
+	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi noto || ! command -v zbarimg >/dev/null \
+		|| ! command -v pdftotext >/dev/null; then \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-		$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core >/dev/null; \
+		$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core \
+			zbar-tools poppler-utils >/dev/null; \
 	fi
 
 lint: $(BIN)/.test
