@@ -27,8 +27,7 @@ from ..history.log import read_history
 from ..load import load
 from ..model import Finding, errors
 from ..validate import cached_result, store_result, validate_dataset
-from . import dashboards, downloads, guides, posters, render, search
-from . import formdata, pwa
+from . import dashboards, downloads, formdata, guides, posters, previews, pwa, render, search, standalone
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 ASSETS = "assets/cnscd"
@@ -107,6 +106,8 @@ def engine_config(base: dict, docs_dir: Path, site_dir: Path, config_dir: Path) 
     theme = config.get("theme")
     if isinstance(theme, dict) and theme.get("custom_dir"):
         theme["custom_dir"] = str(config_dir / theme["custom_dir"])
+        if not Path(theme["custom_dir"]).is_dir():  # a copied mkdocs.yml: this package's theme overrides
+            theme["custom_dir"] = str(resources.files("cnscd.site") / "overrides")
     return config
 
 
@@ -173,18 +174,26 @@ def write_home(docs: Path, derived: Derived, total_communes: int) -> None:
 
 
 def write_data_pages(docs: Path, derived: Derived, ctx: Context, base_url: str,
-                     boards: dashboards.Boards | None = None) -> tuple[int, int, int]:
+                     boards: dashboards.Boards | None = None, poster_pdf: str = "") -> tuple[int, int, int]:
     """Province and commune pages, their downloads and QR codes, and old-commune redirects."""
     units = ctx.units
     provinces = communes = 0
-    targets: dict[str, list[tuple[str, str]]] = {}
+    # Communes without data get a small page after the engine (standalone.py); the province lists them.
+    with_data = {commune.code for commune in derived.communes()}
+    others: dict[str, list[tuple[str, str]]] = {}
+    for code, place in standalone.commune_places(derived, units).items():
+        if code not in with_data:
+            others.setdefault(units.communes[code]["province_code"], []).append((place.path.split("/")[1] + "/", place.name))
     for province in derived.provinces:
         folder = docs / render.province_path(province)
         title = f"Tổ Công nghệ số cộng đồng {province.name}"
         _write(folder / "index.md", render.page(
             {"title": title, "description": f"Các tổ công nghệ số cộng đồng ở {province.name}: độ phủ, báo cáo, quy định.",
-             "hide": ["navigation", "toc"]},
-            render.render_province(derived, province, board=boards.province(province.code) if boards else None)))
+             "image": standalone.preview_image(f"tinh-{province.code}"),
+             # The theme's search answers guides; places are found with the find box on the home page.
+             "search": {"exclude": True}, "hide": ["navigation", "toc"]},
+            render.render_province(derived, province, others.get(province.code, []),
+                                   board=boards.province(province.code) if boards else None)))
         downloads.write_pair(folder, f"to-cnscd-{province.code}", list(downloads.province_rows(province)),
                              {"province": province.name, "today": derived.today.isoformat()})
         provinces += 1
@@ -194,27 +203,25 @@ def write_data_pages(docs: Path, derived: Derived, ctx: Context, base_url: str,
             folder = docs / path
             # One page, or a first page and parts (chi-tiet-N/) for a commune with very many villages.
             board = boards.commune(province.code, commune.code) if boards else None
-            for part, fragment in render.render_commune_pages(derived, province, commune, url, board=board).items():
+            for part, fragment in render.render_commune_pages(derived, province, commune, url, board=board,
+                                                              poster_pdf=poster_pdf).items():
                 number = f" (phần {part.rstrip('/').rsplit('-', 1)[1]})" if part else ""
                 _write(folder / part / "index.md", render.page(
                     {"title": f"Tổ CNSCĐ {commune.name}, {province.name}{number}",
                      "description": f"Ai giúp người dân dùng dịch vụ số ở {commune.name}: tổ trưởng, số điện thoại, nhóm Zalo.",
                      # Thousands of commune pages stay out of Material's search index and out of the nav.
+                     "image": standalone.preview_image(commune.code),
                      "search": {"exclude": True}, "hide": ["navigation", "toc"]}, fragment))
             downloads.write_pair(folder, f"to-cnscd-{commune.code}", list(downloads.commune_rows(province, commune)),
                                  {"province": province.name, "commune": commune.name, "today": derived.today.isoformat()})
             posters.write_qr(url, folder / "qr.svg")
+            if render.zalo_team(commune):
+                posters.write_qr(render.zalo_team(commune).zalo_url, folder / "zalo.svg")
             communes += 1
-            for old_code, _label in commune.old_communes:
-                targets.setdefault(old_code, []).append((path, commune.name))
-    for old_code, found in targets.items():
-        label = units.legacy_communes.get(old_code, {}).get("name", old_code)
-        _write(docs / render.redirect_path(old_code) / "index.html",
-               render.render_redirect(label, [("../../" + path, name) for path, name in found]))
-    labels = {code: label for commune in derived.communes() for code, label in commune.old_communes}
-    for name, text in search.index_files(search.entries(derived, units.communes, labels)).items():
+    entries = search.entries(derived, units.communes, standalone.old_labels(units))
+    for name, text in search.index_files(entries).items():
         _write(docs / ASSETS / "tim-kiem" / name, text)
-    return provinces, communes, len(targets)
+    return provinces, communes, 0
 
 
 def write_guides(docs: Path, items: list[guides.Guide]) -> None:
@@ -236,7 +243,7 @@ def find_config(data_dir: Path) -> Path:
 
 def build_site(data_dir: Path, site_dir: Path, today: dt.date | None = None, base_url: str | None = None,
                config_path: Path | None = None, keep_build_dir: Path | None = None,
-               engine: str = "mkdocs") -> BuildReport:
+               engine: str = "mkdocs", preview_cache: Path | None = None, print_posters: bool = False) -> BuildReport:
     """Build the whole site into site_dir; raises BuildRefused when data or guides have errors."""
     today = today or dt.date.today()
     data_dir, site_dir = Path(data_dir), Path(site_dir).resolve()
@@ -285,11 +292,11 @@ def build_site(data_dir: Path, site_dir: Path, today: dt.date | None = None, bas
         report.seconds["documents"] = documents_site.write_commune_documents(
             ctx, derived, docs, documents_site.cache_for(data_dir), figures=figures).seconds
         report.provinces, report.communes, report.redirects = write_data_pages(
-            docs, derived, ctx, base_url, dashboards.Boards(figures, history))
+            docs, derived, ctx, base_url, dashboards.Boards(figures, history), posters.PDF_NAME if print_posters else "")
         dashboards.write_national(docs, figures, history.updated)
         dashboards.write_feeds(docs, derived, history, base_url)
-        report.guides = len(guide_list)
         formdata.write_form_data(docs, ctx)
+        report.guides = len(guide_list)
         downloads.write_pair(docs / "du-lieu", "to-cnscd-ca-nuoc", list(downloads.national_rows(derived)),
                              {"today": today.isoformat()})
         downloads.publish_package(ctx.dataset, docs / "du-lieu")
@@ -302,6 +309,14 @@ def build_site(data_dir: Path, site_dir: Path, today: dt.date | None = None, bas
         run_engine(config_file, engine)
         pwa.write_pwa(site_dir, base)
         lap("engine")
+        report.communes += standalone.write_communes_without_data(site_dir, derived, ctx.units, base_url)
+        report.redirects = standalone.write_redirects(site_dir, derived, ctx.units, base_url)
+        standalone.write_previews(site_dir, derived, ctx.units, preview_cache or previews.default_cache())
+        lap("standalone")
+        if print_posters:  # slow (about 2 s a commune the first time): only when asked, cached by content
+            posters.print_pdfs(site_dir, [render.commune_path(p, c) for p in derived.provinces for c in p.communes],
+                               (preview_cache or previews.default_cache()).parent / "posters")
+            lap("posters")
     finally:
         if keep_build_dir is None:
             shutil.rmtree(work, ignore_errors=True)

@@ -13,7 +13,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     try:
         report = build_site(args.data, args.site_dir, today=args.today, base_url=args.base_url, config_path=args.config,
-                            engine=args.engine)
+                            engine=args.engine, print_posters=args.posters)
     except BuildRefused as refused:
         print("Không dựng trang vì dữ liệu có lỗi / not building: the data has errors", file=sys.stderr)
         print_findings(refused.findings, "text", args.data)
@@ -34,3 +34,5 @@ def register(sub, add) -> None:
     p.add_argument("--config", type=Path, default=None, help="mkdocs.yml")
     p.add_argument("--engine", choices=["mkdocs", "zensical"], default="mkdocs",
                    help="trình dựng trang / static-site engine (Zensical reads the same mkdocs.yml)")
+    p.add_argument("--posters", action="store_true",
+                   help="in sẵn áp phích PDF cho các xã có dữ liệu (Chromium, có bộ nhớ đệm) / print poster PDFs")
