@@ -256,3 +256,23 @@ def test_a_number_on_record_is_kept_when_relisted_and_taken_back_with_khong() ->
         consented["phone"], consented["phone_consent_on"], consented["phone_consent_method"])
     taken_back = roster("Không")
     assert (taken_back["phone"], taken_back["phone_consent"], taken_back["phone_consent_method"]) == ("", "false", "")
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("Nguyễn Văn A; Tổ trưởng; Trưởng thôn; 0912 345 678; Phiếu giấy; đảng viên",
+     ("Nguyễn Văn A", "Tổ trưởng", "Trưởng thôn", "0912 345 678", "Phiếu giấy", "đảng viên")),
+    ("Nguyễn Văn A; Tổ trưởng; 0912 345 678; Phiếu giấy; đảng viên",  # the position left out
+     ("Nguyễn Văn A", "Tổ trưởng", "", "0912 345 678", "Phiếu giấy", "đảng viên")),
+    ("Nguyễn Văn A; Tổ trưởng; 0912 345 678", ("Nguyễn Văn A", "Tổ trưởng", "", "0912 345 678", "", "")),
+    ("Nguyễn Văn A; Trưởng thôn; Tổ trưởng; 0912 345 678", ("Nguyễn Văn A", "Tổ trưởng", "Trưởng thôn", "0912 345 678", "", "")),
+    ("1\tNguyễn Văn A\tTrưởng thôn\tTổ trưởng\t0912 345 678\tđảng viên\tTrực tiếp",  # the annex, TT first
+     ("Nguyễn Văn A", "Tổ trưởng", "Trưởng thôn", "0912 345 678", "Trực tiếp", "đảng viên")),
+    ("2. Nguyễn Văn A; Tổ trưởng; Trưởng thôn; 0912 345 678; Tự xác nhận",  # TT then the form's order
+     ("Nguyễn Văn A", "Tổ trưởng", "Trưởng thôn", "0912 345 678", "Tự xác nhận", "")),
+])
+def test_roster_line_shapes(line, expected) -> None:
+    from cnscd.intake.submission import parse_members
+
+    (member,) = parse_members(line, 1)
+    assert (member.full_name, member.role_text, member.position, member.phone_text, member.consent_text,
+            member.notes) == expected

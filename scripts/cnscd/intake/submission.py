@@ -18,7 +18,7 @@ from ..units import Units
 from .body import ParsedBody
 from .change import Change
 from .forms import Form
-from .roster import MemberInput, parse_role, roster_change
+from .roster import MemberInput, parse_consent, parse_role, roster_change
 from .spreadsheet import header_columns, member_from_row
 from .withdrawal import withdrawal_change
 
@@ -27,6 +27,7 @@ GUIDES_DIR = "docs/huong-dan"
 PILLAR_LABELS = {"Chính quyền số": Pillar.GOVERNMENT, "Kinh tế số": Pillar.ECONOMY, "Xã hội số": Pillar.SOCIETY}
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}")
 _ROW_NUMBER = re.compile(r"^[0-9]{1,3}\.?$")
+_LIST_NUMBER = re.compile(r"^[0-9]{1,3}[.)]\s+(?=[^\W\d_])")
 _BARE_PHONE = re.compile(r"^[0-9+][0-9 .()\-]{7,}$")
 _THOUSANDS = re.compile(r"^[0-9]{1,3}([.,][0-9]{3})+$")
 
@@ -55,12 +56,19 @@ def _member_from_cells(cells: list[str], line: int | None) -> MemberInput:
         else:
             notes = "; ".join(c for c in [notes, *cells[6:]] if c)
         return MemberInput(name, role, position, phone, line, consent, notes)
+    numbered = _LIST_NUMBER.match(cells[0]) if cells else None
+    if numbered:
+        cells = [cells[0][numbered.end():], *cells[1:]]  # «1. Nguyễn Văn A; …»: a numbered list
     name, role, position, phone, consent = [*cells, "", "", "", "", ""][:5]
     if parse_role(role) is None and parse_role(position) is not None:
         role, position = position, role
-    if not phone and _BARE_PHONE.match(position) and normalise_phone(position):
-        position, phone = "", position  # `Name; role; phone`
     notes = "; ".join(c for c in cells[5:] if c)
+    if _BARE_PHONE.match(position) and normalise_phone(position):
+        if not phone:
+            position, phone = "", position  # `Name; role; phone`
+        elif parse_consent(phone):
+            # `Name; role; phone; consent; notes`: the position was left out
+            position, phone, consent, notes = "", position, phone, "; ".join(c for c in cells[4:] if c)
     return MemberInput(name, role, position, phone, line, consent, notes)
 
 
