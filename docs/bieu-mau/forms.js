@@ -248,6 +248,9 @@
     }
     form.addEventListener("input", save);
     form.addEventListener("change", save);
+    document.addEventListener("visibilitychange", function () { // the phone locks or the tab closes
+      if (document.hidden && saving && offline()) { clearTimeout(saving); offline().draftPut("form:" + kind, snapshot()).catch(function () {}); }
+    });
 
     // ---------------------------------------------------------------- findings beside the fields
     function clearFindings() {
@@ -316,6 +319,7 @@
       out.focus();
     }
     function done() {
+      clearTimeout(saving);
       if (offline()) { offline().draftDelete("form:" + kind).catch(function () {}); }
     }
     function queue(body, fields) {
