@@ -50,19 +50,25 @@ class Run:
     tail: str
 
 
+# A small process starts the measured command: a child forked from a big parent inherits its
+# resident pages, so wait4 in the bench itself would report the bench's memory, not the command's.
+_WAIT = ("import json, os, subprocess, sys; p = subprocess.Popen(sys.argv[2:]); _, s, u = os.wait4(p.pid, 0); "
+         "open(sys.argv[1], 'w').write(json.dumps([os.waitstatus_to_exitcode(s), u.ru_maxrss]))")
+
+
 def measure(command: list[str], cwd: Path | None = None, cache: Path | None = None) -> Run:
-    """Run a command and read its own peak memory from wait4 (children included), not the bench's."""
-    with tempfile.TemporaryFile() as output:
+    """Run a command; its peak memory (children included) comes from wait4 in a small starter process."""
+    with tempfile.TemporaryDirectory() as folder, open(Path(folder) / "output", "w+b") as output:
+        result = Path(folder) / "result.json"
         start = time.perf_counter()
-        process = subprocess.Popen(command, cwd=cwd, stdout=output, stderr=subprocess.STDOUT,
-                                   env={**os.environ, "NO_MKDOCS_2_WARNING": "1",
-                                        **({"CNSCD_CACHE_DIR": str(cache)} if cache else {})})
-        _, status, usage = os.wait4(process.pid, 0)
+        subprocess.run([sys.executable, "-c", _WAIT, str(result), *command], cwd=cwd, stdout=output,
+                       stderr=subprocess.STDOUT, check=False,
+                       env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **({"CNSCD_CACHE_DIR": str(cache)} if cache else {})})
         seconds = time.perf_counter() - start
-        process.returncode = os.waitstatus_to_exitcode(status)
+        code, peak_kb = json.loads(result.read_text()) if result.is_file() else (-1, 0)
         output.seek(0)
         tail = output.read().decode("utf-8", "replace")[-2000:]
-    return Run(seconds, usage.ru_maxrss / 1024, process.returncode == 0, tail)
+    return Run(seconds, peak_kb / 1024, code == 0, tail)
 
 
 def site_size(folder: Path) -> tuple[float, float, str]:
