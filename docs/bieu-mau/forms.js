@@ -150,6 +150,7 @@
     var template = document.getElementById("cnscd-person");
     function renumber() {
       people.querySelectorAll("[data-n]").forEach(function (n, i) { n.textContent = String(i + 1); });
+      people.querySelectorAll('[data-p="name"]').forEach(function (input, i) { input.id = "cnscd-person-" + (i + 1); });
     }
     function addPerson(values) {
       var node = template.content.querySelector(".cnscd-person").cloneNode(true);
@@ -274,7 +275,7 @@
           message = "Người thứ " + f.line + ": " + message;
         } else if (f.field && field(f.field)) {
           box = form.querySelector('[data-error-for="' + f.field + '"]');
-          target = field(f.field).type === "hidden" || field(f.field).hidden ? null : field(f.field);
+          target = field(f.field).hidden ? (people && people.querySelector("input")) : field(f.field);
         }
         if (warning) { message = "Lưu ý — " + message; }
         if (box) {
