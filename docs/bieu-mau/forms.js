@@ -39,7 +39,7 @@
     var field = function (id) { return form.querySelector('[data-field="' + id + '"]'); };
     // The report form sends only the team; its commune box helps to find the team and is not sent.
     var communeBox = function () { return form.querySelector('[data-field="commune_code"], [data-pick="commune_code"]'); };
-    var state = { index: null, province: null, provinceCode: "" };
+    var state = { index: null, province: null, provinceCode: "", commune: { villages: [], teams: [] }, communeCode: "" };
     var saving = null;
 
     if (intake) { form.querySelectorAll("[data-intake-only]").forEach(function (n) { n.hidden = false; }); }
@@ -66,10 +66,13 @@
       var row = ((state.province || {}).communes || []).find(function (c) { return c[0] === code; });
       return row ? row[1] : "";
     }
-    function teamsHere() {
-      var code = communeBox() ? communeBox().value.trim() : "";
-      return ((state.province || {}).teams || []).filter(function (t) { return t[1] === code; });
+    function loadCommune(code) {
+      if (code === state.communeCode) { return Promise.resolve(state.commune); }
+      return getJSON(new URL("xa/" + encodeURIComponent(code) + ".json", dataBase).href).catch(function () {
+        return { villages: [], teams: [] }; // no village or team recorded there yet (or offline, never opened)
+      }).then(function (data) { state.commune = data; state.communeCode = code; return data; });
     }
+    function teamsHere() { return state.commune.teams || []; }
     function showChosen(which, text) {
       var box = form.querySelector('[data-chosen="' + which + '"]');
       if (box) { box.textContent = text ? "Đã chọn: " + text : ""; box.hidden = !text; }
@@ -81,9 +84,7 @@
       var list = document.getElementById("cnscd-villages");
       if (list) {
         list.textContent = "";
-        ((state.province || {}).villages || []).forEach(function (v) {
-          if (v[1] === code) { list.appendChild(el("option", "", { value: v[2] })); }
-        });
+        (state.commune.villages || []).forEach(function (v) { list.appendChild(el("option", "", { value: v[1] })); });
       }
       refreshTeam();
     }
@@ -91,20 +92,20 @@
       var input = field("team_id");
       if (!input) { return; }
       var id = input.value.trim().toUpperCase();
-      var team = ((state.province || {}).teams || []).find(function (t) { return t[0] === id; });
-      showChosen("team", team ? team[3] + " (" + team[0] + ")" : "");
+      var team = teamsHere().find(function (t) { return t[0] === id; });
+      showChosen("team", team ? team[2] + " (" + team[0] + ")" : "");
     }
     function pickCommune(code) {
       communeBox().value = code;
       var province = provinceOf(code);
-      return loadProvince(province).then(function () { refreshCommune(); });
+      return Promise.all([loadProvince(province), loadCommune(code)]).then(function () { refreshCommune(); });
     }
     function pickTeam(row) {
       field("team_id").value = row[0];
       var village = field("village");
-      if (village && row[2]) {
-        var v = ((state.province || {}).villages || []).find(function (x) { return x[0] === row[2]; });
-        if (v) { village.value = v[2]; }
+      if (village && row[1]) {
+        var v = (state.commune.villages || []).find(function (x) { return x[0] === row[1]; });
+        if (v) { village.value = v[1]; }
       }
       refreshTeam();
     }
@@ -137,7 +138,7 @@
     }
     chooser("commune", function () { return (state.province || {}).communes || []; },
       function (c) { return [c[1], c[0]]; }, function (c) { pickCommune(c[0]); }, false);
-    chooser("team", teamsHere, function (t) { return [t[3], t[0]]; }, pickTeam, true);
+    chooser("team", teamsHere, function (t) { return [t[2], t[0]]; }, pickTeam, true);
     if (provinceSelect) {
       provinceSelect.addEventListener("change", function () { loadProvince(provinceSelect.value); });
     }
