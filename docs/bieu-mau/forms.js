@@ -220,6 +220,7 @@
     if (people) {
       form.querySelector("[data-add-person]").addEventListener("click", function () { addPerson().querySelector("input").focus(); });
       form.querySelector("[data-paste-read]").addEventListener("click", readPaste);
+      form.querySelector("[data-paste]").addEventListener("paste", function () { setTimeout(readPaste, 0); });
     }
 
     // ---------------------------------------------------------------- values, drafts
