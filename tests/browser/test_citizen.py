@@ -310,3 +310,19 @@ def test_ready_pdf_posters_are_printed_once_and_decode(built_site, tmp_path):
     assert pdf_pages(pdf.read_bytes()) == 1
     assert _decode_qr(pdf, tmp_path) == {"https://example.github.io/to-cong-nghe-so/" + COMMUNE,
                                          "https://zalo.me/g/cnscd26506"}
+
+
+def test_top_bar_search_shows_no_runs_of_unaccented_words(browser, site_server, shots):
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.goto(site_server + "/")
+    page.locator("label.md-header__button[for=__search]").click()
+    page.locator("input.md-search__input").click()
+    page.keyboard.type("kich hoat", delay=20)
+    result = page.locator('.md-search-result__item a[href*="huong-dan/cai-dat-vneid/"]').first
+    result.wait_for(timeout=10000)
+    shown = page.locator(".md-search-result").inner_text()
+    assert "Cài đặt và kích hoạt" in shown
+    assert "cai dat va" not in shown and "dinh danh dien tu" not in shown  # found by them, never shown
+    page.screenshot(path=shots / "top-bar-search.png")
+    context.close()
