@@ -236,7 +236,9 @@
     function save() {
       if (!offline()) { return; }
       clearTimeout(saving);
-      saving = setTimeout(function () { offline().draftPut("form:" + kind, snapshot()).catch(function () {}); }, 300);
+      saving = setTimeout(function () {
+        if (!offline().reopening) { offline().draftPut("form:" + kind, snapshot()).catch(function () {}); }
+      }, 300);
     }
     function restore(draft) {
       if (!draft) { return; }
@@ -244,15 +246,22 @@
         var input = field(id);
         if (input && id !== "members") { input.value = draft.fields[id]; }
       });
-      if (people && (draft.people || []).length) {
+      var rows = draft.people || [];
+      if (people && !rows.length && draft.fields && draft.fields.members) { // a refused submission, reopened
+        rows = draft.fields.members.split("\n").map(function (line) {
+          var c = line.split("; ");
+          return { name: c[0] || "", role: c[1] || "", position: c[2] || "", phone: c[3] || "", consent: c[4] || "Không", notes: c[5] || "" };
+        });
+      }
+      if (people && rows.length) {
         people.textContent = "";
-        draft.people.forEach(addPerson);
+        rows.forEach(addPerson);
       }
     }
     form.addEventListener("input", save);
     form.addEventListener("change", save);
     document.addEventListener("visibilitychange", function () { // the phone locks or the tab closes
-      if (document.hidden && saving && offline()) { clearTimeout(saving); offline().draftPut("form:" + kind, snapshot()).catch(function () {}); }
+      if (document.hidden && saving && offline() && !offline().reopening) { clearTimeout(saving); offline().draftPut("form:" + kind, snapshot()).catch(function () {}); }
     });
 
     // ---------------------------------------------------------------- findings beside the fields

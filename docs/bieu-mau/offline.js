@@ -9,6 +9,7 @@
   var script = document.currentScript;
   var base = new URL("../", script ? script.src : location.href); // this file is <site>/bieu-mau/offline.js
   var listeners = [];
+  var PAGES = { team: ["to", "bieu-mau/to/"], report: ["report", "bieu-mau/bao-cao/"], withdrawal: ["withdrawal", "bieu-mau/go-so/"] };
 
   function addHead(tag, attrs) {
     var el = document.createElement(tag);
@@ -160,6 +161,20 @@
         drop.className = "cnscd-remove";
         drop.textContent = "Xóa khỏi danh sách";
         drop.addEventListener("click", function () { removeItem(item.client_id); });
+        var page = PAGES[item.body.form];
+        if (page) { // nothing typed is lost: the refused values go back into the form as its draft
+          var edit = document.createElement("button");
+          edit.type = "button";
+          edit.className = "cnscd-secondary";
+          edit.textContent = "Mở lại để sửa";
+          edit.addEventListener("click", function () {
+            window.cnscdOffline.reopening = true; // the open form must not save over this draft on its way out
+            window.cnscdOffline.draftPut("form:" + page[0], { fields: item.body.fields, people: [], saved: item.created })
+              .then(function () { return removeItem(item.client_id); })
+              .then(function () { location.href = new URL(page[1], base).href; });
+          });
+          li.appendChild(edit);
+        }
         li.appendChild(drop);
         ul.appendChild(li);
       });

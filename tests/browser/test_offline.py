@@ -135,3 +135,31 @@ def test_draft_survives_closing_the_page(context, intake_site):
     assert person.locator('[data-p="consent"]').input_value() == "Phiếu giấy"
     assert again.get_by_label("Người ghi nhận sự đồng ý").input_value() == "Công chức xã"
     assert again.locator('[data-field="commune_code"]').input_value() == "26506"
+
+
+def test_queued_report_the_service_refuses_is_kept_with_its_reason(context, intake_site):
+    page = context.new_page()
+    page.goto(intake_site.site + "/bieu-mau/bao-cao/?xa=26506&to=T79-0004")
+    page.wait_for_selector("form[data-ready]", state="attached")
+    controlled(page)
+    assert "T79-0004" in page.locator('[data-chosen="team"]').inner_text()
+    context.set_offline(True)
+    page.get_by_label("Kỳ báo cáo").fill("tháng 13/2026")  # no such month: only the service can say so
+    page.get_by_label("Người cài đặt ứng dụng VssID (người)").fill("3")
+    page.get_by_role("button", name="Kiểm tra và gửi").click()
+    page.locator("form [data-queue-list] [data-queue-item]").wait_for()
+    context.set_offline(False)
+    rejected = page.locator("form [data-queue-list] [data-queue-rejected]")
+    rejected.wait_for()
+    assert "chưa được nhận" in rejected.inner_text() and "13/2026" in rejected.inner_text()
+    assert page.locator("form [data-queue-list] h2").inner_text() == "Đang chờ gửi (0)"
+    rejected.scroll_into_view_if_needed()
+    shot(page, "bao-cao-refused-after-queue")
+    # Nothing typed is lost: the refused report goes back into the form to be corrected.
+    page.get_by_label("Kỳ báo cáo").fill("")
+    with page.expect_navigation():
+        rejected.get_by_role("button", name="Mở lại để sửa").click()
+    page.wait_for_selector("form[data-ready]", state="attached")
+    assert page.get_by_label("Kỳ báo cáo").input_value() == "tháng 13/2026"
+    assert page.get_by_label("Người cài đặt ứng dụng VssID (người)").input_value() == "3"
+    assert page.locator("form [data-queue-list] [data-queue-rejected]").count() == 0
