@@ -96,6 +96,16 @@ def test_a_split_old_commune_lists_every_candidate(phone, site_server, shots):
     phone.wait_for_url(re.compile(r"/01-ha-noi/\d{5}-[a-z-]+/$"))
 
 
+def test_an_old_commune_missing_from_the_mapping_is_no_dead_end(phone, site_server, shots):
+    phone.goto(site_server + "/xa-cu/01651/")  # Xã Mỹ Hưng (Huyện Quảng Hòa): no row in the 2025 mapping
+    assert phone.get_by_role("heading", level=1).inner_text().endswith("Xã Mỹ Hưng (Huyện Quảng Hòa)")
+    phone.screenshot(path=shots / "old-unknown.png")
+    assert serious_violations(phone) == []
+    phone.get_by_role("link", name="Tìm xã, phường mới ở trang chủ").click()
+    phone.wait_for_url(site_server + "/")
+    assert phone.get_by_label("Tìm tổ ở thôn, xã của bạn").is_visible()
+
+
 def test_ben_nghe_is_found_and_leads_to_its_new_ward(phone, site_server):
     phone.goto(site_server + "/")
     phone.get_by_label("Tìm tổ ở thôn, xã của bạn").fill("ben nghe")

@@ -181,3 +181,10 @@ def test_split_commune_golden(derived):
     assert list(pages) == ["", "chi-tiet-1/", "chi-tiet-2/"]
     check_golden("commune-26506-split.html", pages[""])
     check_golden("commune-26506-chi-tiet-1.html", pages["chi-tiet-1/"])
+
+
+def test_an_old_commune_the_mapping_does_not_know_says_so():
+    html = render.render_redirect("Xã Mỹ Hưng (Huyện Quảng Hòa)", [], META)
+    assert "http-equiv" not in html and "cnscd-targets" not in html
+    assert "chưa ghi Xã Mỹ Hưng (Huyện Quảng Hòa) nay thuộc xã, phường nào" in html
+    assert '<a class="cnscd-button" href="../../">Tìm xã, phường mới ở trang chủ</a>' in html

@@ -77,11 +77,17 @@ def write_communes_without_data(site_dir: Path, derived: Derived, units: Units, 
 
 
 def write_redirects(site_dir: Path, derived: Derived, units: Units, base_url: str) -> int:
+    """Every old commune's address; one the mapping does not know (28 in the units) says so and offers the find box."""
     places = commune_places(derived, units)
     count = 0
-    for old_code, label in old_labels(units).items():
-        found = [places[code] for code in units.old_to_new[old_code] if code in places]
+    for old_code in sorted(units.legacy_communes):
+        label = old_label(units, old_code)
+        found = [places[code] for code in units.old_to_new.get(old_code, []) if code in places]
         if not found:
+            meta = render.Meta(f"{label} (xã cũ)", f"Chưa rõ {label} nay thuộc xã, phường nào.",
+                               base_url + render.redirect_path(old_code), base_url + HOME_PREVIEW)
+            _write(site_dir / render.redirect_path(old_code) / "index.html", render.render_redirect(label, [], meta))
+            count += 1
             continue
         targets = [render.Target("../../" + place.path, place.name, place.province) for place in found]
         names = ", ".join(place.name for place in found)
