@@ -52,6 +52,15 @@ def test_manifest_and_worker_are_served_from_the_root(context, intake_site):
     controlled(page)
     scope = page.evaluate("navigator.serviceWorker.getRegistration().then(r => r.scope)")
     assert scope == intake_site.site + "/"
+    # What a person opens is kept for later, but never a download (it could fill a cheap phone).
+    kept, download = "/bieu-mau/du-lieu/xa/26506.json", COMMUNE + "to-cnscd-26506.csv"
+    assert page.evaluate(f"Promise.all([fetch('{kept}'), fetch('{download}')]).then(r => r.every(x => x.ok))")
+    for _ in range(100):
+        if page.evaluate(f"caches.match('{kept}').then(Boolean)"):
+            break
+        page.wait_for_timeout(100)
+    assert page.evaluate(f"caches.match('{kept}').then(Boolean)")
+    assert not page.evaluate(f"caches.match('{download}').then(Boolean)")
 
 
 def test_report_queued_offline_is_delivered_once(context, intake_site):

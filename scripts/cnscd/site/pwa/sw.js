@@ -29,6 +29,14 @@ var OFFLINE_PAGE = "<!doctype html><html lang=\"vi\"><meta charset=\"utf-8\"><me
   " Các trang đã xem và các biểu mẫu vẫn dùng được.</p><p><a href=\"" + SCOPE + "\">Trang chủ</a> · <a href=\"" +
   SCOPE + "bieu-mau/\">Biểu mẫu</a></p></body></html>";
 
+// Pages, the find index, the forms' lists, styles, scripts and images; never the downloads (a national CSV
+// or the data package would fill a cheap phone).
+var SMALL = /\.(json|css|js|svg|png|webmanifest)$/;
+function keep(request, response) {
+  var type = response.headers.get("Content-Type") || "";
+  return type.indexOf("text/html") === 0 || SMALL.test(new URL(request.url).pathname);
+}
+
 self.addEventListener("fetch", function (event) {
   var request = event.request;
   if (request.method !== "GET" || request.url.indexOf(SCOPE) !== 0) { return; }
@@ -37,7 +45,7 @@ self.addEventListener("fetch", function (event) {
   var options = { ignoreSearch: navigate, ignoreVary: true };
   event.respondWith(caches.match(request, options).then(function (cached) {
     var network = fetch(request).then(function (response) {
-      if (response.ok && response.type === "basic") {
+      if (response.ok && response.type === "basic" && keep(request, response)) {
         var copy = response.clone();
         caches.open(VISITED).then(function (cache) { return cache.put(request, copy); });
       }
