@@ -185,15 +185,20 @@ def due_period(policy: Policy, today: dt.date) -> str:
         period = periods.previous(period)
 
 
+def judge_report(end: dt.date | None, due: dt.date | None, established_on: dt.date | None,
+                 submitted: dt.date | None, today: dt.date | None = None) -> ReportStatus:
+    """The one rule for a period's report: not due before the team existed or (given today) before the deadline."""
+    if end is None or due is None or (established_on and established_on > end):
+        return ReportStatus.NOT_DUE
+    if submitted is None:
+        return ReportStatus.MISSING if today is None or due < today else ReportStatus.NOT_DUE
+    return ReportStatus.ON_TIME if submitted <= due else ReportStatus.LATE
+
+
 def report_status(established_on: dt.date | None, period: str, submitted: dt.date | None,
                   deadline_day: int) -> ReportStatus:
     span = periods.parse(period)
-    due = periods.due_date(period, deadline_day)
-    if span is None or due is None or (established_on and established_on > span[1]):
-        return ReportStatus.NOT_DUE
-    if submitted is None:
-        return ReportStatus.MISSING
-    return ReportStatus.ON_TIME if submitted <= due else ReportStatus.LATE
+    return judge_report(span[1] if span else None, periods.due_date(period, deadline_day), established_on, submitted)
 
 
 def _person(member: Row, withdrawals: Mapping[str, dt.date]) -> Person:

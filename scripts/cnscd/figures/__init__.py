@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from .. import periods
-from ..derive import Person, Policy, ReportStatus
+from ..derive import Person, Policy, ReportStatus, judge_report
 from ..load import parse_date
 from ..model import Pillar, Scheme, Status
 
@@ -271,13 +271,7 @@ def judge(period: str, established_on: dt.date | None, submitted_on: dt.date | N
 def _judge(period: str, end: dt.date | None, due: dt.date | None, established_on: dt.date | None,
            submitted_on: dt.date | None, today: dt.date) -> PeriodMark:
     """judge() with the period's last day and deadline worked out once per province, not once per team."""
-    if end is None or due is None or (established_on and established_on > end):
-        return PeriodMark(period, ReportStatus.NOT_DUE, due, submitted_on)
-    if submitted_on is None:
-        status = ReportStatus.MISSING if due < today else ReportStatus.NOT_DUE
-    else:
-        status = ReportStatus.ON_TIME if submitted_on <= due else ReportStatus.LATE
-    return PeriodMark(period, status, due, submitted_on)
+    return PeriodMark(period, judge_report(end, due, established_on, submitted_on, today), due, submitted_on)
 
 
 def strip_periods(last: str, count: int = STRIP_LENGTH) -> list[str]:
