@@ -11,7 +11,6 @@ from pathlib import Path
 
 from ..load import load
 from ..model import Finding
-from ..units import Units
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_RETRY = 0, 1, 2, 3
 
@@ -50,12 +49,9 @@ def _keep(args: argparse.Namespace, body: str, findings: list[Finding], reason: 
 
 
 def cmd_intake(args: argparse.Namespace) -> int:
-    from .apply import plan
-    from .body import parse_body
     from .codeowners import load_maintainers
-    from .forms import forms_dir, load_form
     from .messages import comment_invalid, comment_valid, commit_message, pull_body, summary_text
-    from .submission import BUILDERS
+    from .run import take
 
     if (args.local or args.github) and not args.issue:
         print("LỖI/ERROR: --local và --github cần --issue N / --local and --github need --issue N", file=sys.stderr)
@@ -66,13 +62,9 @@ def cmd_intake(args: argparse.Namespace) -> int:
         print(f"LỖI/ERROR: không đọc được / cannot read {args.body_file}: {exc}", file=sys.stderr)
         return EXIT_USAGE
     source = f"issue #{args.issue}" if args.issue else Path(args.body_file).name
-    form = load_form(args.form, forms_dir(args.data))
-    parsed = parse_body(body, form, source)
-    dataset = load(args.data)
-    change = BUILDERS[args.form](parsed, form, dataset, Units.from_dataset(dataset), args.today, source)
     root = _repo_root(args.data)
-    prefix = Path(args.data).resolve().relative_to(root.resolve()).as_posix()
-    outcome = plan(args.data, dataset, change, args.today, prefix)
+    taken = take(args.form, body, args.data, load(args.data), args.today, source, root)
+    change, outcome = taken.change, taken.outcome
     maintainers, _ = load_maintainers(args.data)
     trusted = bool(args.author) and maintainers.may_change(args.author, change.commune_code, change.province_code)
     sys.stdout.write(summary_text(outcome))

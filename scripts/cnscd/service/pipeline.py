@@ -14,7 +14,6 @@ from pathlib import Path
 
 from ..load import Dataset, load
 from ..model import Finding, Severity
-from ..units import Units
 
 
 class UnknownForm(ValueError):
@@ -123,22 +122,18 @@ class Intake:
             return self._check(form_name, fields, source)
 
     def _check(self, form_name: str, fields: dict[str, object], source: str) -> Checked:
-        from ..intake.apply import plan
-        from ..intake.body import parse_body
         from ..intake.forms import forms_dir, load_form
         from ..intake.messages import commit_message
-        from ..intake.submission import BUILDERS
+        from ..intake.run import take
 
         if form_name not in known_forms():
             raise UnknownForm(form_name)
         form = load_form(form_name, forms_dir(self.data_dir))
         body = render_body(form, fields)
-        parsed = parse_body(body, form, source)
         dataset = self.dataset()
-        today = self.today()
-        change = BUILDERS[form_name](parsed, form, dataset, Units.from_dataset(dataset), today, source)
+        taken = take(form_name, body, self.data_dir, dataset, self.today(), source, self.repo_root)
+        parsed, change, outcome = taken.parsed, taken.change, taken.outcome
         prefix = self.data_dir.resolve().relative_to(self.repo_root.resolve()).as_posix()
-        outcome = plan(self.data_dir, dataset, change, today, prefix)
         known = {spec.id for spec in form.fields}
         # Values the issue form has no field for would otherwise vanish without a word.
         unknown = [Finding(source, None, str(name), "field-unknown",
