@@ -26,6 +26,19 @@ def test_commune_page_and_its_files(built_site):
     assert 'href="tel:+84900000166"' in html
 
 
+def test_commune_page_offers_its_documents_and_its_forms(built_site):
+    """The decision draft and latest report are downloadable from the page, and each form opens for this commune."""
+    folder = built_site / COMMUNE
+    html = (folder / "index.html").read_text(encoding="utf-8")
+    links = re.findall(r'href="(van-ban/[^"]+)"', html)
+    assert len(links) == 3 and {Path(link).suffix for link in links} == {".docx", ".xlsx"}
+    assert all((folder / link).is_file() and (folder / link).stat().st_size > 1000 for link in links)
+    for form in ("to", "bao-cao", "go-so"):
+        target = f"../../bieu-mau/{form}/?xa=26506"
+        assert f'href="{target}"' in html
+        assert (folder / "../../bieu-mau" / form / "index.html").resolve().is_file()
+
+
 def test_commune_page_within_60_kb(built_site):
     sizes = {p: p.stat().st_size for p in built_site.glob("[0-9][0-9]-*/[0-9][0-9][0-9][0-9][0-9]-*/index.html")}
     assert len(sizes) == 3321  # every 2025 commune has a page, with data (15 in the sample) or not
@@ -33,9 +46,10 @@ def test_commune_page_within_60_kb(built_site):
 
 
 @pytest.mark.parametrize(("villages", "pages"), [(30, 1), (50, 1), (150, 4), (170, 4)])
-def test_large_communes_fit_60_kb_with_the_theme(built_site, sample_context, derived, villages, pages):
+def test_large_communes_fit_60_kb_with_the_theme(built_site, sample_context, derived, villages, pages, tmp_path):
     """Material's chrome is measured on the built sample page; synthetic communes are rendered in memory.
     (The dashboard's own cost on large communes: tests/site/test_charts.py.)"""
+    from cnscd.documents import site as documents_site
     from cnscd.figures import compute
     from cnscd.history.log import read_history
     from cnscd.site import dashboards
@@ -43,8 +57,12 @@ def test_large_communes_fit_60_kb_with_the_theme(built_site, sample_context, der
     p, c = province(derived, "79"), commune(derived, "26506")
     url = build.read_config(ROOT / "mkdocs.yml")["site_url"] + render.commune_path(p, c)
     built = (built_site / COMMUNE / "index.html").read_text(encoding="utf-8")
-    boards = dashboards.Boards(compute(sample_context, derived), read_history(SAMPLE, sample_context.units))
-    fragment = render.html_block(render.render_commune(derived, p, c, url, board=boards.commune("79", "26506")))
+    figures = compute(sample_context, derived)
+    boards = dashboards.Boards(figures, read_history(SAMPLE, sample_context.units))
+    documents = documents_site.write_commune_documents(sample_context, derived, tmp_path / "docs", tmp_path / "cache",
+                                                       figures=figures).links
+    board = {**boards.commune("79", "26506"), "documents": documents["26506"]}
+    fragment = render.html_block(render.render_commune(derived, p, c, url, board=board))
     assert fragment in built
     theme = len(built.encode()) - len(fragment.encode())
     assert theme <= render.THEME_ALLOWANCE, theme

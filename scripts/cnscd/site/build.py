@@ -174,7 +174,8 @@ def write_home(docs: Path, derived: Derived, total_communes: int) -> None:
 
 
 def write_data_pages(docs: Path, derived: Derived, ctx: Context, base_url: str,
-                     boards: dashboards.Boards | None = None, poster_pdf: str = "") -> tuple[int, int, int]:
+                     boards: dashboards.Boards | None = None, poster_pdf: str = "",
+                     documents: dict[str, dict] | None = None) -> tuple[int, int, int]:
     """Province and commune pages, their downloads and QR codes, and old-commune redirects."""
     units = ctx.units
     provinces = communes = 0
@@ -202,7 +203,8 @@ def write_data_pages(docs: Path, derived: Derived, ctx: Context, base_url: str,
             url = base_url + path
             folder = docs / path
             # One page, or a first page and parts (chi-tiet-N/) for a commune with very many villages.
-            board = boards.commune(province.code, commune.code) if boards else None
+            board = {**(boards.commune(province.code, commune.code) or {} if boards else {}),
+                     "documents": (documents or {}).get(commune.code)}
             for part, fragment in render.render_commune_pages(derived, province, commune, url, board=board,
                                                               poster_pdf=poster_pdf).items():
                 number = f" (phần {part.rstrip('/').rsplit('-', 1)[1]})" if part else ""
@@ -289,10 +291,12 @@ def build_site(data_dir: Path, site_dir: Path, today: dt.date | None = None, bas
         write_home(docs, derived, len(ctx.units.communes))
         write_guides(docs, guide_list)
         from ..documents import site as documents_site  # each commune's decision draft and report, cached
-        report.seconds["documents"] = documents_site.write_commune_documents(
-            ctx, derived, docs, documents_site.cache_for(data_dir), figures=figures).seconds
+        documents = documents_site.write_commune_documents(ctx, derived, docs, documents_site.cache_for(data_dir),
+                                                           figures=figures)
+        report.seconds["documents"] = documents.seconds
         report.provinces, report.communes, report.redirects = write_data_pages(
-            docs, derived, ctx, base_url, dashboards.Boards(figures, history), posters.PDF_NAME if print_posters else "")
+            docs, derived, ctx, base_url, dashboards.Boards(figures, history), posters.PDF_NAME if print_posters else "",
+            documents.links)
         dashboards.write_national(docs, figures, history.updated)
         dashboards.write_feeds(docs, derived, history, base_url)
         formdata.write_form_data(docs, ctx)
