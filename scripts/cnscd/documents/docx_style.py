@@ -27,7 +27,8 @@ MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 15}
 PAGE_MM = (210, 297)
 TEXT_WIDTH_MM = PAGE_MM[0] - MARGINS_MM["left"] - MARGINS_MM["right"]
 PLACEHOLDER = "…"
-CENTER, LEFT, JUSTIFY = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.JUSTIFY
+CENTER, LEFT, RIGHT, JUSTIFY = (WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.RIGHT,
+                               WD_ALIGN_PARAGRAPH.JUSTIFY)
 
 
 def _set_fonts(element_rpr_owner, name: str = FONT) -> None:
@@ -76,19 +77,24 @@ def _field(run, instruction: str) -> None:
     _style_run(run)
 
 
-def _style_run(run, bold: bool = False, italic: bool = False, size: Pt = SIZE) -> None:
+def _style_run(run, bold: bool = False, italic: bool = False, size: Pt = SIZE, underline: bool = False) -> None:
     """Only what differs from the Normal style (Times New Roman 13 pt): thousands of cells stay cheap."""
     if bold:
         run.bold = True
     if italic:
         run.italic = True
+    if underline:
+        run.underline = True
     if size != SIZE:
         run.font.size = size
 
 
 def para(container, text: str = "", *, bold: bool = False, italic: bool = False, align=JUSTIFY,
-         indent: bool = False, after: int = 6, size: Pt = SIZE) -> Paragraph:
-    """One paragraph; lines split on \\n become line breaks inside it (headings keep their block)."""
+         indent: bool = False, after: int = 6, size: Pt = SIZE, underline: bool = False) -> Paragraph:
+    """One paragraph; lines split on \\n become line breaks inside it (headings keep their block).
+
+    The container is the document or a table cell (a second paragraph under a cell's first).
+    """
     paragraph = container.add_paragraph()
     paragraph.alignment = align
     paragraph.paragraph_format.space_after = Pt(after)
@@ -96,20 +102,26 @@ def para(container, text: str = "", *, bold: bool = False, italic: bool = False,
         paragraph.paragraph_format.first_line_indent = Mm(10)
     for index, line in enumerate(text.split("\n")):
         run = paragraph.add_run(line)
-        _style_run(run, bold, italic, size)
+        _style_run(run, bold, italic, size, underline)
         if index < text.count("\n"):
             run.add_break()
     return paragraph
 
 
-def runs(container, parts: Sequence[tuple[str, bool]], *, indent: bool = True, align=JUSTIFY) -> Paragraph:
-    """A paragraph of (text, bold) pieces: «Điều 1.» bold, the rest plain."""
+def runs(container, parts: Sequence[tuple[str, bool]], *, indent: bool = True, align=JUSTIFY, italic: bool = False,
+         after: int | None = None) -> Paragraph:
+    """A paragraph of (text, bold) pieces: «Điều 1.» bold, the rest plain; `italic` slants every piece.
+
+    Without `after` the space below is the Normal style's.
+    """
     paragraph = container.add_paragraph()
     paragraph.alignment = align
     if indent:
         paragraph.paragraph_format.first_line_indent = Mm(10)
+    if after is not None:
+        paragraph.paragraph_format.space_after = Pt(after)
     for text, bold in parts:
-        _style_run(paragraph.add_run(text), bold)
+        _style_run(paragraph.add_run(text), bold, italic)
     return paragraph
 
 
@@ -128,15 +140,24 @@ def _borders(table: Table, visible: bool) -> None:
                                  "w:tblDescription", "w:tblPrChange")
 
 
-def _cell_text(cell, text: str, bold: bool = False, italic: bool = False, align=LEFT) -> None:
+def cell_text(cell, text: str, bold: bool = False, italic: bool = False, align=LEFT, size: Pt = SIZE) -> None:
+    """A cell's first paragraph, tight (no space after); \\n becomes a line break."""
     paragraph = cell.paragraphs[0]
     paragraph.alignment = align
     paragraph.paragraph_format.space_after = Pt(0)
     for index, line in enumerate(text.split("\n")):
         run = paragraph.add_run(line)
-        _style_run(run, bold, italic)
+        _style_run(run, bold, italic, size)
         if index < text.count("\n"):
             run.add_break()
+
+
+def set_widths(table: Table, widths_mm: Sequence[int]) -> None:
+    """Column widths in the grid (LibreOffice prints from it) and in every cell (Word reads those)."""
+    for column, width in zip(table.columns, widths_mm, strict=True):
+        column.width = Mm(width)
+        for cell in column.cells:
+            cell.width = Mm(width)
 
 
 def layout_table(document: DocumentType, left: Sequence[tuple[str, bool, bool]],
@@ -186,21 +207,24 @@ def _prototype(document: DocumentType, headers: Sequence[str], widths_mm: Sequen
     for index, (head, model, text, width) in enumerate(zip(header.cells, template.cells, headers, widths_mm,
                                                              strict=True)):
         head.width = model.width = Mm(width)
-        _cell_text(head, text, bold=True, align=CENTER)
-        _cell_text(model, "-", align=CENTER if index in centred else LEFT)
+        cell_text(head, text, bold=True, align=CENTER)
+        cell_text(model, "-", align=CENTER if index in centred else LEFT)
     _PROTOTYPES[key] = deepcopy(table._tbl)
     return table
 
 
 def grid_table(document: DocumentType, headers: Sequence[str], rows: Sequence[Sequence[str]],
-               widths_mm: Sequence[int], centred: Sequence[int] = (0,)) -> Table:
+               widths_mm: Sequence[int], centred: Sequence[int] = (0,), row_height_mm: int | None = None) -> Table:
     """A bordered table with a bold header row repeated on every page.
 
     Rows are copies of one model row python-docx built (widths, alignment, one run per cell) with
     their text set: a national build writes hundreds of thousands of cells, and going through
-    python-docx's object layer for each costs several times more.
+    python-docx's object layer for each costs several times more. `row_height_mm` is a least height
+    for every data row (room to write by hand).
     """
     table = _prototype(document, headers, widths_mm, centred)
+    if row_height_mm is not None:
+        table.rows[-1].height = Mm(row_height_mm)
     model = table._tbl.tr_lst[-1]
     body = model.getparent()
     body.remove(model)

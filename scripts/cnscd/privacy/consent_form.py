@@ -10,25 +10,18 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from docx import Document
-from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Pt
 
+from ..documents import docx_style as style
 from ..load import load, parse_date
 from ..model import ROLE_VI, Role
 from ..units import Units
 
-FONT = "Times New Roman"
-SIZE = Pt(13)
-# Decree 30/2020, annex I: top 20–25 mm, bottom 20–25 mm, left 30–35 mm, right 15–20 mm.
-MARGINS = {"top_margin": Mm(20), "bottom_margin": Mm(20), "left_margin": Mm(30), "right_margin": Mm(15)}
+# Page, margins (Decree 30/2020, annex I), Times New Roman 13 pt and the table helpers: documents.docx_style.
 COLUMNS = [("TT", 10), ("Họ tên", 40), ("Chức vụ trong Tổ", 25), ("Số điện thoại đồng ý công khai", 35),
            ("Đồng ý (ký, ghi rõ họ tên)", 37), ("Ngày", 18)]  # mm; 165 mm between the margins
 HEADING_SIZE = Pt(12)  # Decree 30/2020: national heading and issuer in 12–13 pt; 12 keeps each on one line
+ROW_HEIGHT_MM = 14  # room for a handwritten number and a signature
 ROLE_ORDER = {Role.LEADER: 0, Role.DEPUTY: 1, Role.MEMBER: 2}
 HEADINGS = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
             "PHIẾU ĐỒNG Ý CÔNG KHAI SỐ ĐIỆN THOẠI")
@@ -45,90 +38,32 @@ def _current(member, today: dt.date) -> bool:
     return (joined is None or joined <= today) and (left is None or left > today)
 
 
-def _run(paragraph, text: str, bold: bool = False, italic: bool = False, underline: bool = False, size=None):
-    run = paragraph.add_run(text)
-    run.bold, run.italic, run.underline = bold, italic, underline
-    if size is not None:
-        run.font.size = size
-    return run
-
-
-def _paragraph(container, text: str = "", *, align=None, bold: bool = False, italic: bool = False,
-               space_after: int = 4):
-    paragraph = container.add_paragraph()
-    if text:
-        _run(paragraph, text, bold=bold, italic=italic)
-    if align is not None:
-        paragraph.alignment = align
-    paragraph.paragraph_format.space_after = Pt(space_after)
-    return paragraph
-
-
-def _setup(document) -> None:
-    style = document.styles["Normal"]
-    style.font.name, style.font.size = FONT, SIZE
-    # Word picks the font of Vietnamese text from the east-Asian and complex-script slots too.
-    fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
-    for slot in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(slot), FONT)
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    for name, value in MARGINS.items():
-        setattr(section, name, value)
-
-
-def _cell(cell, text: str, *, bold: bool = False, align=WD_ALIGN_PARAGRAPH.LEFT, italic: bool = False,
-          size=None) -> None:
-    paragraph = cell.paragraphs[0]
-    paragraph.alignment = align
-    paragraph.paragraph_format.space_after = Pt(0)
-    if text:
-        _run(paragraph, text, bold=bold, italic=italic, size=size)
-
-
-def _widths(table, widths_mm: list[int]) -> None:
-    """Word reads the cell widths, LibreOffice the grid: set both so the table prints the same everywhere."""
-    for column, width in zip(table.columns, widths_mm, strict=True):
-        column.width = Mm(width)
-        for cell in column.cells:
-            cell.width = Mm(width)
-
-
 def _heading(document, commune_name: str, team_name: str) -> None:
     """The two-column head of a Vietnamese administrative document: issuer left, national motto right."""
     table = document.add_table(rows=1, cols=2)
     table.autofit = False
-    _widths(table, [68, 97])
+    style.set_widths(table, [68, 97])
     left, right = table.rows[0].cells
-    _cell(left, f"UBND {commune_name.upper()}", align=WD_ALIGN_PARAGRAPH.CENTER, size=HEADING_SIZE)
-    unit = left.add_paragraph()
-    unit.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _run(unit, team_name.upper(), bold=True, size=HEADING_SIZE)
-    _cell(right, HEADINGS[0], bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=HEADING_SIZE)
-    motto = right.add_paragraph()
-    motto.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _run(motto, HEADINGS[1], bold=True, underline=True)
+    style.cell_text(left, f"UBND {commune_name.upper()}", align=style.CENTER, size=HEADING_SIZE)
+    style.para(left, team_name.upper(), bold=True, align=style.CENTER, size=HEADING_SIZE)
+    style.cell_text(right, HEADINGS[0], bold=True, align=style.CENTER, size=HEADING_SIZE)
+    style.para(right, HEADINGS[1], bold=True, underline=True, align=style.CENTER)
 
 
 def build_document(team: dict[str, str], members: list[dict[str, str]], commune_name: str, province_name: str,
                    site_url: str = ""):
     """The Document for one team; `members` are the current members, already in print order."""
-    document = Document()
-    _setup(document)
+    document = style.new_document()
     _heading(document, commune_name, team["name"])
-    _paragraph(document, f"{commune_name}, ngày ..... tháng ..... năm 20.....", align=WD_ALIGN_PARAGRAPH.RIGHT,
-               italic=True, space_after=12)
-    _paragraph(document, HEADINGS[2], align=WD_ALIGN_PARAGRAPH.CENTER, bold=True, space_after=0)
-    _paragraph(document, f"của thành viên {team['name']}", align=WD_ALIGN_PARAGRAPH.CENTER, bold=True, space_after=12)
+    style.para(document, f"{commune_name}, ngày ..... tháng ..... năm 20.....", align=style.RIGHT, italic=True,
+               after=12)
+    style.para(document, HEADINGS[2], align=style.CENTER, bold=True, after=0)
+    style.para(document, f"của thành viên {team['name']}", align=style.CENTER, bold=True, after=12)
 
-    where = _paragraph(document)
-    _run(where, "Tổ: ", bold=True)
-    _run(where, f"{team['name']} (mã tổ {team['team_id']}); ")
-    _run(where, "xã/phường: ", bold=True)
-    _run(where, f"{commune_name}; ")
-    _run(where, "tỉnh/thành phố: ", bold=True)
-    _run(where, f"{province_name}.")
+    style.runs(document, [("Tổ: ", True), (f"{team['name']} (mã tổ {team['team_id']}); ", False),
+                          ("xã/phường: ", True), (f"{commune_name}; ", False),
+                          ("tỉnh/thành phố: ", True), (f"{province_name}.", False)],
+               indent=False, align=style.LEFT, after=4)
     site = f" ({site_url})" if site_url else ""
     for title, text in (
         ("1. Nội dung được công khai. ",
@@ -148,39 +83,27 @@ def build_document(team: dict[str, str], members: list[dict[str, str]], commune_
          f"tôi» trên trang web (mục «Gửi biểu mẫu»), hoặc báo trực tiếp, bằng văn bản cho UBND {commune_name}. "
          "Số điện thoại được gỡ khỏi trang web và dữ liệu mở chậm nhất 15 ngày kể từ khi nhận yêu cầu."),
     ):
-        paragraph = _paragraph(document, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
-        _run(paragraph, title, bold=True)
-        _run(paragraph, text)
+        style.runs(document, [(title, True), (text, False)], indent=False, after=4)
 
-    table = document.add_table(rows=1, cols=len(COLUMNS))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    for cell, (label, _) in zip(table.rows[0].cells, COLUMNS, strict=True):
-        _cell(cell, label, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    # The header row repeats on every printed page.
-    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
-    for number, member in enumerate(members, start=1):
-        cells = table.add_row().cells
-        _cell(cells[0], str(number), align=WD_ALIGN_PARAGRAPH.CENTER)
-        _cell(cells[1], member["full_name"])
-        _cell(cells[2], ROLE_VI.get(member["role"], member["role"]))
-        table.rows[number].height = Mm(14)  # room for a handwritten number and a signature
-    _widths(table, [width for _, width in COLUMNS])
+    # One line per member; the phone, signature and date cells stay empty for the person's own hand.
+    rows = [(str(number), member["full_name"], ROLE_VI.get(member["role"], member["role"]), "", "", "")
+            for number, member in enumerate(members, start=1)]
+    table = style.grid_table(document, [label for label, _ in COLUMNS], rows, [width for _, width in COLUMNS],
+                             row_height_mm=ROW_HEIGHT_MM)
+    style.set_widths(table, [width for _, width in COLUMNS])
 
-    _paragraph(document, space_after=6)
-    _paragraph(document, "NGƯỜI GHI NHẬN SỰ ĐỒNG Ý", bold=True, space_after=2)
+    style.para(document, after=6)
+    style.para(document, "NGƯỜI GHI NHẬN SỰ ĐỒNG Ý", bold=True, align=style.LEFT, after=2)
     for line in ("Họ tên: ...................................................................................",
                  "Chức vụ, đơn vị: .......................................................................",
                  "Cách ghi nhận:  □ Phiếu giấy có chữ ký     □ Trực tiếp, có người chứng kiến",
                  "Người chứng kiến (nếu có): ..........................................................",
                  "Ngày ghi nhận: ..... /..... /20.....          Ký, ghi rõ họ tên: ...............................",):
-        _paragraph(document, line, space_after=2)
-    note = _paragraph(document, align=WD_ALIGN_PARAGRAPH.JUSTIFY, italic=True, space_after=0)
-    _run(note, "Lưu ý: ", bold=True, italic=True)
-    _run(note, f"Phiếu đã ký do UBND {commune_name} lưu giữ (bản giấy hoặc bản quét lưu trong hệ thống không công "
-               "khai của xã, của tỉnh); không đăng phiếu hay bản quét lên kho dữ liệu công khai. Dữ liệu chỉ ghi cách "
-               "ghi nhận, ngày ghi nhận và người ghi nhận.", italic=True)
+        style.para(document, line, align=style.LEFT, after=2)
+    style.runs(document, [("Lưu ý: ", True), (
+        f"Phiếu đã ký do UBND {commune_name} lưu giữ (bản giấy hoặc bản quét lưu trong hệ thống không công khai của "
+        "xã, của tỉnh); không đăng phiếu hay bản quét lên kho dữ liệu công khai. Dữ liệu chỉ ghi cách ghi nhận, ngày "
+        "ghi nhận và người ghi nhận.", False)], indent=False, italic=True, after=0)
     return document
 
 
