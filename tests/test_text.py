@@ -48,7 +48,12 @@ def test_tone_key_equates_old_and_new_placement() -> None:
     assert tone_key("Hòa") != tone_key("Hóa")
 
 
+def test_clean_gives_one_line_ending() -> None:
+    assert clean("dòng 1\r\ndòng 2\rdòng 3\n") == "dòng 1\ndòng 2\ndòng 3"
+
+
 @pytest.mark.parametrize("value, safe", [("=1+1", "'=1+1"), ("+84", "'+84"), ("-2", "'-2"), ("@SUM", "'@SUM"),
+                                         ("\t=1+1", "'\t=1+1"), ("\r=1+1", "'\r=1+1"),
                                          ("Nguyễn", "Nguyễn"), ("", "")])
 def test_csv_safe(value: str, safe: str) -> None:
     assert csv_safe(value) == safe

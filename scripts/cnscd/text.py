@@ -20,7 +20,7 @@ def nfc(value: str) -> str:
 
 
 def clean(value: str | None) -> str:
-    """NFC, trimmed, inner runs of spaces collapsed: the one normal form of stored text."""
+    """NFC, trimmed, inner runs of spaces collapsed, LF line endings: the one normal form of stored text."""
     if not value:
         return ""
     # Fast paths matter: every cell of the country passes through here on every run.
@@ -28,6 +28,8 @@ def clean(value: str | None) -> str:
         value = unicodedata.normalize("NFC", value)
     if "  " in value or "\u00a0" in value:
         value = _SPACES.sub(" ", value)
+    if "\r" in value:  # one line ending: a bare CR would split the row in any CSV written with LF
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
     return value.strip()
 
 

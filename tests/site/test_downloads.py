@@ -15,15 +15,26 @@ from tests.site.conftest import commune, province
 def test_csv_cells_that_look_like_formulas_are_prefixed():
     row = dict.fromkeys(downloads.COLUMNS, "")
     row.update(team_name="=HYPERLINK(\"http://x\")", deputies="+84 900", leader_position="@SUM(A1)",
-               zalo_url="-1", member_count=5)
+               zalo_url="-1", member_count=5, leader_name="\t=cmd|' /C calc'!A0", village_name="\r=1+1")
     text = downloads.to_csv([row])
     assert text.startswith("\ufeff")
-    (parsed,) = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    (parsed,) = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
     assert parsed["team_name"] == "'=HYPERLINK(\"http://x\")"
     assert parsed["deputies"] == "'+84 900"
     assert parsed["leader_position"] == "'@SUM(A1)"
     assert parsed["zalo_url"] == "'-1"
     assert parsed["member_count"] == "5"
+    assert parsed["leader_name"] == "'\t=cmd|' /C calc'!A0" and parsed["village_name"] == "'\r=1+1"
+
+
+def test_published_package_never_starts_a_cell_with_tab_cr_or_a_formula(data_copy, tmp_path):
+    # Validation refuses these; the publisher still writes the cleaned, neutralised cell.
+    edit(data_copy, "provinces/79-ho-chi-minh/teams.csv", "team_id", "T79-0003", notes="\t=cmd|' /C calc'!A0")
+    downloads.publish_package(load(data_copy), tmp_path / "out")
+    with open(tmp_path / "out" / "provinces/79-ho-chi-minh/teams.csv", encoding="utf-8", newline="") as handle:
+        cells = [cell for row in csv.reader(handle) for cell in row]
+    assert "'=cmd|' /C calc'!A0" in cells
+    assert not [cell for cell in cells if cell[:1] in ("\t", "\r", "=", "+", "@")]
 
 
 def test_commune_rows_and_json(derived):

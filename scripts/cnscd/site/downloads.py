@@ -71,10 +71,13 @@ def national_rows(derived: Derived) -> Iterator[dict]:
 
 
 def to_csv(rows: Iterable[dict]) -> str:
-    """UTF-8 CSV (with BOM so Excel reads Vietnamese), every text cell made formula-safe."""
+    """UTF-8 CSV (with BOM so Excel reads Vietnamese), every text cell made formula-safe.
+
+    CRLF rows (RFC 4180, what Excel writes): a cell holding CR or LF is then always quoted.
+    """
     buffer = io.StringIO()
     buffer.write("\ufeff")
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
         writer.writerow({key: csv_safe(value) if isinstance(value, str) else value for key, value in row.items()})
