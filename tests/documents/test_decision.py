@@ -191,3 +191,16 @@ def test_missing_required_argument_is_usage(tmp_path: Path) -> None:
     assert run_cli("decision", "--out", str(tmp_path / "x.docx")).returncode == 2
     assert run_cli("decision", "--commune", COMMUNE, "--date", "5/2/2026", "--out", str(tmp_path / "x.docx")).returncode == 2
 
+
+
+def test_the_file_carries_only_what_a_reader_needs(decision_file: Path) -> None:
+    """3,321 communes × 2 documents are on the site: no Word 2010 style copy, thumbnail or unused styles."""
+    import zipfile
+
+    names = zipfile.ZipFile(decision_file).namelist()
+    assert not [n for n in names if "stylesWithEffects" in n or "thumbnail" in n or n.startswith("customXml/")]
+    document = Document(str(decision_file))
+    styles = {style.style_id for style in document.styles}
+    used = {node.get(qn("w:val")) for tag in ("w:pStyle", "w:tblStyle") for node in document.element.iter(qn(tag))}
+    assert used <= styles and "TableGrid" in styles and len(styles) < 12
+    assert document.styles.element.find(qn("w:latentStyles")) is None

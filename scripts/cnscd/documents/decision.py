@@ -18,7 +18,7 @@ from . import docx_style as style
 from .roster import OFFICIAL_HEADERS, CommuneRoster, RosterTeam, roster_rows
 
 # Bump when the wording or layout changes: the site's cache regenerates every draft.
-TEMPLATE_VERSION = "decision-4"
+TEMPLATE_VERSION = "decision-5"
 ANNEX_WIDTHS_MM = (10, 40, 38, 30, 25, 22)  # sums to the 165 mm text width
 PH = style.PLACEHOLDER
 
@@ -162,5 +162,5 @@ def build_decision(roster: CommuneRoster, number: str | None = None, day: dt.dat
 
 def write_decision(roster: CommuneRoster, out: Path, number: str | None = None, day: dt.date | None = None) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
-    build_decision(roster, number, day).save(str(out))
+    style.save(build_decision(roster, number, day), out)
     return out

@@ -256,3 +256,43 @@ def date_line(place: str, day: dt.date | None) -> str:
 def short_date(day: dt.date | None) -> str:
     """«ngày 05 tháng 02 năm 2026» for references to this document, dots without a date."""
     return date_line("", day).removeprefix(", ")
+
+
+# Parts python-docx's template carries that no reader needs: a Word 2010 copy of every style, a
+# thumbnail and custom XML. With 3,321 communes × 2 documents on the site, they were half its size.
+_UNREAD_PARTS = ("/stylesWithEffects", "/customXml", "/thumbnail")
+
+
+def _slim(document: DocumentType) -> None:
+    """Drop unread parts, latent styles and every style the document does not use (nor its styles' bases)."""
+    for owner in (document.part, document.part.package):
+        for rel in list(owner.rels.values()):
+            if rel.reltype.endswith(_UNREAD_PARTS):
+                owner.rels.pop(rel.rId)
+    styles = document.styles.element
+    latent = styles.find(qn("w:latentStyles"))
+    if latent is not None:
+        styles.remove(latent)
+    parts = [document.element] + [section.header._element for section in document.sections]
+    parts += [section.first_page_header._element for section in document.sections]
+    used = {node.get(qn("w:val")) for part in parts
+            for tag in ("w:pStyle", "w:rStyle", "w:tblStyle") for node in part.iter(qn(tag))}
+    by_id = {style.get(qn("w:styleId")): style for style in styles.iterfind(qn("w:style"))}
+    used |= {sid for sid, style in by_id.items() if style.get(qn("w:default")) in ("1", "true")}
+    pending = list(used)
+    while pending:  # a used style keeps what it is based on, links to and is followed by
+        style = by_id.get(pending.pop())
+        for tag in ("w:basedOn", "w:link", "w:next"):
+            node = style.find(qn(tag)) if style is not None else None
+            if node is not None and node.get(qn("w:val")) not in used:
+                used.add(node.get(qn("w:val")))
+                pending.append(node.get(qn("w:val")))
+    for sid, style in by_id.items():
+        if sid not in used:
+            styles.remove(style)
+
+
+def save(document: DocumentType, path) -> None:
+    """Write a slim DOCX: what Word and LibreOffice read, without the template's unread weight."""
+    _slim(document)
+    document.save(str(path))

@@ -150,6 +150,6 @@ def write_report(report: Report, out: Path) -> tuple[Path, Path]:
     """FILE.docx and FILE.xlsx side by side."""
     out.parent.mkdir(parents=True, exist_ok=True)
     docx_path, xlsx_path = out.with_suffix(".docx"), out.with_suffix(".xlsx")
-    build_docx(report).save(str(docx_path))
+    style.save(build_docx(report), docx_path)
     build_xlsx(report).save(str(xlsx_path))
     return docx_path, xlsx_path

@@ -21,7 +21,7 @@ from ..checks import Context
 from ..derive import Derived
 from ..figures import Figures, compute
 from ..site.render import commune_path
-from . import decision, report, report_files
+from . import decision, docx_style, report, report_files
 from .roster import all_rosters
 
 FOLDER = "van-ban"  # beside the commune page: links are relative to it
@@ -76,7 +76,7 @@ def _render(job: _Job) -> None:
     if job.kind == "decision":
         decision.write_decision(job.content, partial[".docx"])
     else:
-        report_files.build_docx(job.content).save(str(partial[".docx"]))
+        docx_style.save(report_files.build_docx(job.content), partial[".docx"])
         report_files.build_xlsx(job.content).save(str(partial[".xlsx"]))
     for suffix, path in job.paths.items():
         os.replace(partial[suffix], path)
