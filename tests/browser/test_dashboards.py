@@ -17,18 +17,6 @@ PROVINCE = "/04-cao-bang/"
 COMMUNE = "/04-cao-bang/01273-phuong-thuc-phan/"
 
 
-@pytest.fixture
-def page(browser, site_server):
-    context = browser.new_context(viewport=PHONE)
-    outside: list[str] = []
-    context.on("request", lambda request: None if request.url.startswith((site_server, "data:"))
-               else outside.append(request.url))
-    page = context.new_page()
-    yield page
-    context.close()
-    assert outside == [], f"requests left the site: {outside}"
-
-
 def serious(page) -> list:
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
     return [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])

@@ -23,18 +23,6 @@ COMMUNE = "79-ho-chi-minh/26506-phuong-vung-tau/"
 PHONE_TEXT = re.compile(r"^0\d{3} \d{3} \d{3}$")
 
 
-@pytest.fixture
-def page(browser, site_server):
-    context = browser.new_context(viewport=PHONE)
-    outside: list[str] = []
-    context.on("request", lambda request: None if request.url.startswith((site_server, "data:"))
-               else outside.append(request.url))
-    page = context.new_page()
-    yield page
-    context.close()
-    assert outside == [], f"requests left the site: {outside}"
-
-
 def test_home_to_province_to_commune_finds_a_leader_phone(page, site_server):
     page.goto(site_server + "/")
     page.get_by_role("link", name="Thành phố Hồ Chí Minh").first.click()

@@ -7,34 +7,17 @@ the person and the field, and says how to give a number with consent.
 from __future__ import annotations
 
 import csv
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from cnscd.intake.forms import load_form
-from tests.conftest import ROOT, SAMPLE, run_cli
+from tests.conftest import SAMPLE, git, run_cli
 
 TEAM = load_form("team")
 REPORT = load_form("report")
 MEMBERS = "data/provinces/79-ho-chi-minh/members.csv"
 RECORDER = "Công chức Văn hóa - Xã hội phường"
-
-
-def git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True).stdout.strip()
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    root = tmp_path / "repo"
-    shutil.copytree(SAMPLE, root / "data")
-    shutil.copytree(ROOT / ".github" / "ISSUE_TEMPLATE", root / ".github" / "ISSUE_TEMPLATE")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", ".")
-    git(root, "-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-q", "-m", "sample")
-    return root
 
 
 def body(form, **values: str) -> str:

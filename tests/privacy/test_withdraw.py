@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -12,15 +10,11 @@ import pytest
 
 from cnscd.privacy.erase import spelling_pattern
 from cnscd.text import fold
-from tests.conftest import ROOT, SAMPLE, TODAY, run_cli
+from tests.conftest import TODAY, git, run_cli
 from tests.datautil import read
 
 MEMBERS = "provinces/79-ho-chi-minh/members.csv"
 WITHDRAWALS = "provinces/79-ho-chi-minh/withdrawals.csv"
-
-
-def git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True).stdout.strip()
 
 
 def published_member(data: Path) -> dict[str, str]:
@@ -96,17 +90,6 @@ def test_withdraw_unknown_person_is_a_located_error(data_copy: Path) -> None:
     malformed = run_cli("withdraw", "--person", "nguyen van a", "--data", str(data_copy))
     assert malformed.returncode == 1 and "person-id-invalid" in malformed.stderr
     assert {p: p.read_bytes() for p in data_copy.rglob("*") if p.is_file()} == snapshot
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    root = tmp_path / "repo"
-    shutil.copytree(SAMPLE, root / "data")
-    shutil.copytree(ROOT / ".github" / "ISSUE_TEMPLATE", root / ".github" / "ISSUE_TEMPLATE")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", ".")
-    git(root, "-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-q", "-m", "sample")
-    return root
 
 
 def body(commune: str, team: str, name: str, last4: str, reason: str = "_No response_") -> str:
