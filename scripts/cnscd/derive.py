@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 
 from . import package, periods
@@ -97,8 +97,21 @@ class VillageFacts:
         return any(team.active for team in self.teams)
 
 
+class Additive:
+    """Counts that roll up by addition: every int field is added, every dict of counts is merged."""
+
+    def add(self, other: Additive) -> None:
+        for item in fields(self):  # type: ignore[arg-type]
+            mine, theirs = getattr(self, item.name), getattr(other, item.name)
+            if isinstance(mine, dict):
+                for key, count in theirs.items():
+                    mine[key] = mine.get(key, 0) + count
+            else:
+                setattr(self, item.name, mine + theirs)
+
+
 @dataclass
-class Tally:
+class Tally(Additive):
     """Counts that roll up from commune to province to nation by addition."""
 
     teams: int = 0
@@ -107,15 +120,6 @@ class Tally:
     villages_covered: int = 0
     communes_with_teams: int = 0
     reports: dict[str, int] = field(default_factory=lambda: {s.value: 0 for s in ReportStatus})
-
-    def add(self, other: Tally) -> None:
-        self.teams += other.teams
-        self.members += other.members
-        self.villages += other.villages
-        self.villages_covered += other.villages_covered
-        self.communes_with_teams += other.communes_with_teams
-        for key, count in other.reports.items():
-            self.reports[key] += count
 
     @property
     def coverage(self) -> float | None:

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from .. import periods
-from ..derive import Person, Policy, ReportStatus, judge_report
+from ..derive import Additive, Person, Policy, ReportStatus, judge_report
 from ..load import parse_date
 from ..model import Pillar, Scheme, Status
 
@@ -55,7 +55,7 @@ RECONFIRM_VI = {
 # ---------------------------------------------------------------- types
 
 @dataclass
-class Coverage:
+class Coverage(Additive):
     """Counts that add up from commune to province to nation."""
 
     communes: int = 0
@@ -64,14 +64,6 @@ class Coverage:
     villages_covered: int = 0
     teams: int = 0
     members: int = 0
-
-    def add(self, other: Coverage) -> None:
-        self.communes += other.communes
-        self.communes_covered += other.communes_covered
-        self.villages += other.villages
-        self.villages_covered += other.villages_covered
-        self.teams += other.teams
-        self.members += other.members
 
     @property
     def commune_share(self) -> float | None:
