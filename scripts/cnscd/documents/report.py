@@ -173,6 +173,13 @@ def _person(record: TeamRecord, which: str) -> tuple[str, str]:
     return person.name, display_phone(person.phone) if person.phone else ""
 
 
+def _scoped(province: bool, rows: list[list], *columns: list) -> tuple[list, ...]:
+    """A province's report lists the commune of each row (the second column); a commune's own report does not."""
+    if province:
+        return (rows, *columns)
+    return ([row[:1] + row[2:] for row in rows], *(column[:1] + column[2:] for column in columns))
+
+
 def teams_part(teams: list[tuple[str, TeamRecord]], coverage: Coverage, province: bool) -> Part:
     rows = []
     for index, (commune_name, team) in enumerate(teams, start=1):
@@ -180,13 +187,12 @@ def teams_part(teams: list[tuple[str, TeamRecord]], coverage: Coverage, province
         deputy, _ = _person(team, "deputy")
         row = [index, commune_name, team.label, leader, phone, deputy, team.members,
                team.min_size if team.min_size is not None else "", "Thiếu" if team.too_small else "Đủ"]
-        rows.append(row if province else row[:1] + row[2:])
+        rows.append(row)
     headers = ["TT", "Xã, phường", "Tổ", "Tổ trưởng", "SĐT tổ trưởng", "Tổ phó", "Số thành viên", "Tối thiểu",
                "Số lượng"]
     widths = [5, 22, 28, 24, 14, 24, 10, 10, 9]
     formats = ["int", "text", "text", "text", "text", "text", "int", "int", "text"]
-    if not province:
-        headers, widths, formats = (x[:1] + x[2:] for x in (headers, widths, formats))
+    rows, headers, widths, formats = _scoped(province, rows, headers, widths, formats)
     small = sum(1 for _, team in teams if team.too_small)
     lines = [f"Số tổ đang hoạt động: {len(teams)}; số thành viên: {sum(t.members for _, t in teams)}; "
              f"tổ chưa đủ số thành viên tối thiểu: {small}.",
@@ -214,12 +220,11 @@ def reconfirm_part(items: list[tuple[str, Reconfirmation]], province: bool) -> P
     for index, (commune_name, item) in enumerate(items, start=1):
         row = [index, commune_name, item.name, f"{item.decision_number} ({date_vi(item.decision_signed_on)})"
                if item.decision_number else "", RECONFIRM_VI[item.status], date_vi(item.deadline)]
-        rows.append(row if province else row[:1] + row[2:])
+        rows.append(row)
     headers = ["TT", "Xã, phường", "Tổ thành lập trước 1/7/2025", "Quyết định", "Tình trạng", "Hạn kiện toàn"]
     widths = [5, 22, 34, 26, 18, 14]
     formats = ["int"] + ["text"] * 5
-    if not province:
-        headers, widths, formats = (x[:1] + x[2:] for x in (headers, widths, formats))
+    rows, headers, widths, formats = _scoped(province, rows, headers, widths, formats)
     pending = sum(1 for _, item in items if item.status in (Reconfirm.PENDING, Reconfirm.OVERDUE))
     return Part("3. Kiện toàn", "III. KIỆN TOÀN TỔ THÀNH LẬP TRƯỚC SẮP XẾP", [
         f"Tổ thành lập trước 1/7/2025: {len(items)}; chưa kiện toàn: {pending}."], headers, rows, widths, formats)
@@ -257,12 +262,11 @@ def lateness_part(teams: list[tuple[str, TeamRecord]], period: str, province: bo
             row = [len(rows) + 1, commune_name, team.label, REPORT_STATUS_VI[mark.status],
                    mark.days_late if mark.status == ReportStatus.LATE else "", date_vi(mark.submitted_on),
                    date_vi(mark.due_on), leader, phone]
-            rows.append(row if province else row[:1] + row[2:])
+            rows.append(row)
     headers = ["TT", "Xã, phường", "Tổ", "Tình trạng", "Số ngày trễ", "Ngày gửi", "Hạn", "Tổ trưởng", "SĐT tổ trưởng"]
     widths = [5, 22, 28, 14, 10, 12, 12, 24, 14]
     formats = ["int", "text", "text", "text", "int", "text", "text", "text", "text"]
-    if not province:
-        headers, widths, formats = (x[:1] + x[2:] for x in (headers, widths, formats))
+    rows, headers, widths, formats = _scoped(province, rows, headers, widths, formats)
     lines = [f"{periods.label_vi(period)}: đúng hạn {counts[ReportStatus.ON_TIME]}, trễ hạn {counts[ReportStatus.LATE]}, "
              f"chưa báo cáo {counts[ReportStatus.MISSING]}."]
     return Part("5. Trễ, thiếu báo cáo", "V. TỔ BÁO CÁO TRỄ HẠN HOẶC CHƯA BÁO CÁO", lines, headers, rows, widths,
@@ -275,12 +279,11 @@ def proposals_part(notes: Notes, teams: list[tuple[str, TeamRecord]], period: st
         for text in notes.get((team.team_id, period), []):
             difficulty, proposal, other = split_notes(text)
             row = [len(rows) + 1, commune_name, team.label, difficulty, proposal, other]
-            rows.append(row if province else row[:1] + row[2:])
+            rows.append(row)
     headers = ["TT", "Xã, phường", "Tổ", "Khó khăn, vướng mắc", "Đề xuất, kiến nghị", "Ghi chú khác"]
     widths = [5, 22, 26, 44, 44, 24]
     formats = ["int"] + ["text"] * 5
-    if not province:
-        headers, widths, formats = (x[:1] + x[2:] for x in (headers, widths, formats))
+    rows, headers, widths, formats = _scoped(province, rows, headers, widths, formats)
     lines = [f"Tổng hợp từ ghi chú trong báo cáo {periods.label_vi(period).lower()} của các tổ: {len(rows)} ý kiến."
              if rows else f"Không có tổ nào nêu khó khăn hoặc đề xuất trong {periods.label_vi(period).lower()}."]
     return Part("6. Khó khăn, đề xuất", "VI. KHÓ KHĂN, VƯỚNG MẮC VÀ ĐỀ XUẤT, KIẾN NGHỊ", lines, headers, rows, widths,
