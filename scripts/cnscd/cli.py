@@ -116,7 +116,8 @@ def _load_extensions() -> None:
     import importlib
 
     for module in ("cnscd.site.cli", "cnscd.intake.cli", "cnscd.privacy.cli", "cnscd.service.cli",
-                   "cnscd.documents.cli", "cnscd.history.cli", "cnscd.bench"):
+                   "cnscd.documents.cli", "cnscd.history.cli", "cnscd.bench",
+                   "cnscd.federate.cli"):
         try:
             mod = importlib.import_module(module)
         except ModuleNotFoundError as exc:
