@@ -21,7 +21,7 @@ from pathlib import Path
 import yaml
 
 from ..checks import Context
-from ..derive import Derived, derive
+from ..derive import CommuneFacts, Derived, ProvinceFacts, derive
 from ..figures import compute as compute_figures
 from ..history.log import read_history
 from ..load import load
@@ -50,6 +50,8 @@ class BuildReport:
     redirects: int = 0
     guides: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
+    # What was loaded and computed (ctx, derived, figures, …), kept for `cnscd serve` to update in place.
+    state: dict = field(default_factory=dict, repr=False)
 
 
 # ---------------------------------------------------------------- the engine's config
@@ -173,52 +175,73 @@ def write_home(docs: Path, derived: Derived, total_communes: int) -> None:
     _write(source, text)
 
 
+def communes_without_data(derived: Derived, units) -> dict[str, list[tuple[str, str]]]:
+    """Province code → (folder, name) of its communes without data (a small page after the engine, standalone.py)."""
+    with_data = {commune.code for commune in derived.communes()}
+    others: dict[str, list[tuple[str, str]]] = {}
+    for code, place in standalone.commune_places(derived, units).items():
+        if code not in with_data:
+            others.setdefault(units.communes[code]["province_code"], []).append((place.path.split("/")[1] + "/", place.name))
+    return others
+
+
+def write_province_page(docs: Path, derived: Derived, province: ProvinceFacts, others: list[tuple[str, str]],
+                        boards: dashboards.Boards | None = None) -> None:
+    """One province page and its downloads (also what `cnscd serve` re-renders after an edit)."""
+    folder = docs / render.province_path(province)
+    title = f"Tổ Công nghệ số cộng đồng {province.name}"
+    _write(folder / "index.md", render.page(
+        {"title": title, "description": f"Các tổ công nghệ số cộng đồng ở {province.name}: độ phủ, báo cáo, quy định.",
+         "image": standalone.preview_image(f"tinh-{province.code}"),
+         # The theme's search answers guides; places are found with the find box on the home page.
+         "search": {"exclude": True}, "hide": ["navigation", "toc"]},
+        render.render_province(derived, province, others,
+                               board=boards.province(province.code) if boards else None)))
+    downloads.write_pair(folder, f"to-cnscd-{province.code}", list(downloads.province_rows(province)),
+                         {"province": province.name, "today": derived.today.isoformat()})
+
+
+def write_commune_page(docs: Path, derived: Derived, province: ProvinceFacts, commune: CommuneFacts, base_url: str,
+                       boards: dashboards.Boards | None = None, poster_pdf: str = "",
+                       documents: dict[str, dict] | None = None) -> list[str]:
+    """One commune's page(s), downloads and QR codes; returns the pages written (docs-relative)."""
+    path = render.commune_path(province, commune)
+    url = base_url + path
+    folder = docs / path
+    written = []
+    # One page, or a first page and parts (chi-tiet-N/) for a commune with very many villages.
+    board = {**(boards.commune(province.code, commune.code) or {} if boards else {}),
+             "documents": (documents or {}).get(commune.code)}
+    for part, fragment in render.render_commune_pages(derived, province, commune, url, board=board,
+                                                      poster_pdf=poster_pdf).items():
+        number = f" (phần {part.rstrip('/').rsplit('-', 1)[1]})" if part else ""
+        _write(folder / part / "index.md", render.page(
+            {"title": f"Tổ CNSCĐ {commune.name}, {province.name}{number}",
+             "description": f"Ai giúp người dân dùng dịch vụ số ở {commune.name}: tổ trưởng, số điện thoại, nhóm Zalo.",
+             # Thousands of commune pages stay out of Material's search index and out of the nav.
+             "image": standalone.preview_image(commune.code),
+             "search": {"exclude": True}, "hide": ["navigation", "toc"]}, fragment))
+        written.append(f"{path}{part}index.md")
+    downloads.write_pair(folder, f"to-cnscd-{commune.code}", list(downloads.commune_rows(province, commune)),
+                         {"province": province.name, "commune": commune.name, "today": derived.today.isoformat()})
+    posters.write_qr(url, folder / "qr.svg")
+    if render.zalo_team(commune):
+        posters.write_qr(render.zalo_team(commune).zalo_url, folder / "zalo.svg")
+    return written
+
+
 def write_data_pages(docs: Path, derived: Derived, ctx: Context, base_url: str,
                      boards: dashboards.Boards | None = None, poster_pdf: str = "",
                      documents: dict[str, dict] | None = None) -> tuple[int, int, int]:
     """Province and commune pages, their downloads and QR codes, and old-commune redirects."""
     units = ctx.units
     provinces = communes = 0
-    # Communes without data get a small page after the engine (standalone.py); the province lists them.
-    with_data = {commune.code for commune in derived.communes()}
-    others: dict[str, list[tuple[str, str]]] = {}
-    for code, place in standalone.commune_places(derived, units).items():
-        if code not in with_data:
-            others.setdefault(units.communes[code]["province_code"], []).append((place.path.split("/")[1] + "/", place.name))
+    others = communes_without_data(derived, units)
     for province in derived.provinces:
-        folder = docs / render.province_path(province)
-        title = f"Tổ Công nghệ số cộng đồng {province.name}"
-        _write(folder / "index.md", render.page(
-            {"title": title, "description": f"Các tổ công nghệ số cộng đồng ở {province.name}: độ phủ, báo cáo, quy định.",
-             "image": standalone.preview_image(f"tinh-{province.code}"),
-             # The theme's search answers guides; places are found with the find box on the home page.
-             "search": {"exclude": True}, "hide": ["navigation", "toc"]},
-            render.render_province(derived, province, others.get(province.code, []),
-                                   board=boards.province(province.code) if boards else None)))
-        downloads.write_pair(folder, f"to-cnscd-{province.code}", list(downloads.province_rows(province)),
-                             {"province": province.name, "today": derived.today.isoformat()})
+        write_province_page(docs, derived, province, others.get(province.code, []), boards)
         provinces += 1
         for commune in province.communes:
-            path = render.commune_path(province, commune)
-            url = base_url + path
-            folder = docs / path
-            # One page, or a first page and parts (chi-tiet-N/) for a commune with very many villages.
-            board = {**(boards.commune(province.code, commune.code) or {} if boards else {}),
-                     "documents": (documents or {}).get(commune.code)}
-            for part, fragment in render.render_commune_pages(derived, province, commune, url, board=board,
-                                                              poster_pdf=poster_pdf).items():
-                number = f" (phần {part.rstrip('/').rsplit('-', 1)[1]})" if part else ""
-                _write(folder / part / "index.md", render.page(
-                    {"title": f"Tổ CNSCĐ {commune.name}, {province.name}{number}",
-                     "description": f"Ai giúp người dân dùng dịch vụ số ở {commune.name}: tổ trưởng, số điện thoại, nhóm Zalo.",
-                     # Thousands of commune pages stay out of Material's search index and out of the nav.
-                     "image": standalone.preview_image(commune.code),
-                     "search": {"exclude": True}, "hide": ["navigation", "toc"]}, fragment))
-            downloads.write_pair(folder, f"to-cnscd-{commune.code}", list(downloads.commune_rows(province, commune)),
-                                 {"province": province.name, "commune": commune.name, "today": derived.today.isoformat()})
-            posters.write_qr(url, folder / "qr.svg")
-            if render.zalo_team(commune):
-                posters.write_qr(render.zalo_team(commune).zalo_url, folder / "zalo.svg")
+            write_commune_page(docs, derived, province, commune, base_url, boards, poster_pdf, documents)
             communes += 1
     entries = search.entries(derived, units.communes, standalone.old_labels(units))
     for name, text in search.index_files(entries).items():
@@ -226,11 +249,18 @@ def write_data_pages(docs: Path, derived: Derived, ctx: Context, base_url: str,
     return provinces, communes, 0
 
 
+def write_guide(docs: Path, guide: guides.Guide) -> str:
+    """One guide page; returns its docs-relative path."""
+    relpath = f"huong-dan/{guide.slug}.md"
+    _write(docs / relpath, render.page(
+        {"title": str(guide.meta["title"]), "description": f"{guide.meta['platform']} — {guide.meta['audience']}"},
+        render.render_guide(guide, guides.folded_words(guide))))
+    return relpath
+
+
 def write_guides(docs: Path, items: list[guides.Guide]) -> None:
     for guide in items:
-        _write(docs / "huong-dan" / f"{guide.slug}.md", render.page(
-            {"title": str(guide.meta["title"]), "description": f"{guide.meta['platform']} — {guide.meta['audience']}"},
-            render.render_guide(guide, guides.folded_words(guide))))
+        write_guide(docs, guide)
     if not (docs / "huong-dan" / "index.md").exists():
         _write(docs / "huong-dan" / "index.md", render.page({"title": "Hướng dẫn"}, render.render_guides_index(items)))
 
@@ -297,6 +327,9 @@ def build_site(data_dir: Path, site_dir: Path, today: dt.date | None = None, bas
         report.provinces, report.communes, report.redirects = write_data_pages(
             docs, derived, ctx, base_url, dashboards.Boards(figures, history), posters.PDF_NAME if print_posters else "",
             documents.links)
+        report.state.update(ctx=ctx, derived=derived, figures=figures, history=history, documents=documents.links,
+                            base=base, base_url=base_url, docs_source=docs_source, guides=guide_list,
+                            config_path=config_path, poster_pdf=posters.PDF_NAME if print_posters else "")
         dashboards.write_national(docs, figures, history.updated)
         dashboards.write_feeds(docs, derived, history, base_url)
         formdata.write_form_data(docs, ctx)
