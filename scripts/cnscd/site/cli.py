@@ -24,6 +24,20 @@ def cmd_build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from ..cli import EXIT_INVALID, print_findings
+    from .build import BuildRefused
+    from .preview import serve
+
+    try:
+        return serve(args.data, host=args.host, port=args.port, today=args.today, config_path=args.config,
+                     site_dir=args.site_dir)
+    except BuildRefused as refused:
+        print("Không xem trước được vì dữ liệu có lỗi / cannot preview: the data has errors", file=sys.stderr)
+        print_findings(refused.findings, "text", args.data)
+        return EXIT_INVALID
+
+
 def register(sub, add) -> None:
     from ..cli import _date
 
@@ -36,3 +50,10 @@ def register(sub, add) -> None:
                    help="trình dựng trang / static-site engine (Zensical reads the same mkdocs.yml)")
     p.add_argument("--posters", action="store_true",
                    help="in sẵn áp phích PDF cho các xã có dữ liệu (Chromium, có bộ nhớ đệm) / print poster PDFs")
+    p = add("serve", cmd_serve, "Xem trước trang, tự cập nhật khi sửa data/ hoặc docs/ / live preview that follows edits")
+    p.add_argument("--host", default="127.0.0.1", help="địa chỉ nghe / address to listen on (127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="cổng / port (0: một cổng trống / any free port)")
+    p.add_argument("--today", type=_date, default=None, help="YYYY-MM-DD (mặc định hôm nay / default today)")
+    p.add_argument("--config", type=Path, default=None, help="mkdocs.yml")
+    p.add_argument("--site-dir", type=Path, default=None,
+                   help="thư mục trang xem trước (mặc định: thư mục tạm) / preview output folder (default: a temporary one)")
