@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from cnscd.checks import Context
-from cnscd.documents.decision import build_decision, write_decision
+from cnscd.documents.decision import decision_bytes, write_decision
 from cnscd.documents.roster import OFFICIAL_HEADERS, commune_roster
 from cnscd.load import load
 from cnscd.phones import display_phone
@@ -131,7 +132,7 @@ def test_new_teams_are_established_not_reconfirmed() -> None:
     roster = commune_roster(Context(load(SAMPLE), TODAY), COMMUNE)
     for team in roster.teams:
         team.legacy = False
-    document = build_decision(roster)
+    document = Document(io.BytesIO(decision_bytes(roster)))
     text = "\n".join(p.text for p in document.paragraphs)
     assert "Về việc thành lập Tổ công nghệ số cộng đồng" in text
     assert "Điều 1. Thành lập 1 Tổ công nghệ số cộng đồng cấp xã và 6 Tổ công nghệ số cộng đồng" in text

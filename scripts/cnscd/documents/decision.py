@@ -11,14 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from docx.document import Document as DocumentType
-
 from ..model import Level
 from . import docx_style as style
+from . import wordml as ml
 from .roster import OFFICIAL_HEADERS, CommuneRoster, RosterTeam, roster_rows
+from .wordml import Block
 
 # Bump when the wording or layout changes: the site's cache regenerates every draft.
-TEMPLATE_VERSION = "decision-5"
+TEMPLATE_VERSION = "decision-6"
 ANNEX_WIDTHS_MM = (10, 40, 38, 30, 25, 22)  # sums to the 165 mm text width
 PH = style.PLACEHOLDER
 
@@ -40,13 +40,11 @@ def team_label(team: RosterTeam, roster: CommuneRoster) -> str:
     return team.name
 
 
-def _heading(document: DocumentType, roster: CommuneRoster, number: str | None, day: dt.date | None) -> None:
-    style.layout_table(
-        document,
-        [(f"ỦY BAN NHÂN DÂN\n{roster.name.upper()}", True, False), ("———", False, False),
-         (number_text(number), False, False)],
-        [("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", True, False), ("Độc lập - Tự do - Hạnh phúc", True, False),
-         ("———————————", False, False), (style.date_line(roster.place, day), False, True)],
+def _heading(roster: CommuneRoster, number: str | None, day: dt.date | None) -> str:
+    return ml.layout_table(
+        [Block(f"ỦY BAN NHÂN DÂN\n{roster.name.upper()}", bold=True), Block("———"), Block(number_text(number))],
+        [Block("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True), Block("Độc lập - Tự do - Hạnh phúc", bold=True),
+         Block("———————————"), Block(style.date_line(roster.place, day), italic=True)],
         (62, 103))
 
 
@@ -62,10 +60,10 @@ def legal_bases(roster: CommuneRoster) -> list[str]:
     ]
 
 
-def _articles(document: DocumentType, roster: CommuneRoster) -> None:
+def _articles(roster: CommuneRoster) -> list[str]:
     verb = "Kiện toàn" if roster.reconfirms else "Thành lập"
     villages = roster.village_teams
-    commune_teams = [t for t in roster.teams if t not in villages]
+    commune_teams = [t for t in roster.teams if t.level != Level.VILLAGE]
     parts = []
     if commune_teams:
         parts.append(f"{len(commune_teams)} Tổ công nghệ số cộng đồng cấp {roster.division}")
@@ -73,11 +71,11 @@ def _articles(document: DocumentType, roster: CommuneRoster) -> None:
         names = ", ".join(team.village_name or team.name for team in villages)
         parts.append(f"{len(villages)} Tổ công nghệ số cộng đồng ở thôn, tổ dân phố ({names})")
     listing = " và ".join(parts) if parts else f"{PH} Tổ công nghệ số cộng đồng"
-    style.runs(document, [("Điều 1. ", True), (
+    body = [ml.runs([("Điều 1. ", True), (
         f"{verb} {listing} hỗ trợ người dân tham gia chuyển đổi số trên địa bàn {roster.in_text} (sau đây gọi tắt "
-        "là Tổ công nghệ số cộng đồng), gồm các ông (bà) có tên trong danh sách kèm theo Quyết định này.", False)])
-    style.runs(document, [("Điều 2. Chức năng, nhiệm vụ của Tổ công nghệ số cộng đồng", True)])
-    for text in (
+        "là Tổ công nghệ số cộng đồng), gồm các ông (bà) có tên trong danh sách kèm theo Quyết định này.", False)])]
+    body.append(ml.runs([("Điều 2. Chức năng, nhiệm vụ của Tổ công nghệ số cộng đồng", True)]))
+    body += [ml.para(text, indent=True) for text in (
         f"1. Giúp Ủy ban nhân dân {roster.in_text} thông tin, tuyên truyền chủ trương, chính sách của Đảng, pháp luật "
         "của Nhà nước về chuyển đổi số đến Nhân dân; trực tiếp hỗ trợ, hướng dẫn người dân sử dụng dịch vụ công trực "
         "tuyến, định danh điện tử, thanh toán không dùng tiền mặt, thương mại điện tử và các nền tảng số; tham gia "
@@ -86,10 +84,9 @@ def _articles(document: DocumentType, roster: CommuneRoster) -> None:
         f"nhiệm vụ khác do Ủy ban nhân dân {roster.in_text} giao.",
         f"3. Thường xuyên đánh giá kết quả thực hiện và báo cáo định kỳ về Ủy ban nhân dân {roster.in_text} để tổng "
         "hợp, báo cáo cấp trên.",
-    ):
-        style.para(document, text, indent=True)
-    style.runs(document, [("Điều 3. Tổ chức và hoạt động của Tổ công nghệ số cộng đồng", True)])
-    for text in (
+    )]
+    body.append(ml.runs([("Điều 3. Tổ chức và hoạt động của Tổ công nghệ số cộng đồng", True)]))
+    body += [ml.para(text, indent=True) for text in (
         "1. Tổ trưởng Tổ công nghệ số cộng đồng điều hành toàn diện hoạt động của Tổ trên địa bàn được giao.",
         "2. Tổ phó giúp Tổ trưởng trực tiếp chỉ đạo các hoạt động của Tổ; giải quyết các công việc thường xuyên "
         "của Tổ.",
@@ -97,16 +94,16 @@ def _articles(document: DocumentType, roster: CommuneRoster) -> None:
         "công của Tổ trưởng.",
         f"4. Công chức chuyên môn của Ủy ban nhân dân {roster.in_text} phụ trách chuyển đổi số chịu trách nhiệm "
         "hướng dẫn, phối hợp, hỗ trợ các Tổ công nghệ số cộng đồng.",
-    ):
-        style.para(document, text, indent=True)
-    style.runs(document, [("Điều 4. ", True), (
+    )]
+    body.append(ml.runs([("Điều 4. ", True), (
         f"Chánh Văn phòng Hội đồng nhân dân và Ủy ban nhân dân {roster.in_text}, Trưởng phòng Văn hóa - Xã hội "
         f"{roster.in_text}, các Tổ công nghệ số cộng đồng và các ông (bà) có tên tại Điều 1 chịu trách nhiệm thi "
-        "hành Quyết định này.", False)])
-    style.para(document, "Quyết định này có hiệu lực kể từ ngày ký./.", indent=True)
+        "hành Quyết định này.", False)]))
+    body.append(ml.para("Quyết định này có hiệu lực kể từ ngày ký./.", indent=True))
+    return body
 
 
-def _signature(document: DocumentType, roster: CommuneRoster) -> None:
+def _signature(roster: CommuneRoster) -> str:
     recipients = "\n".join([
         "- Như Điều 4;",
         f"- UBND {roster.province_in_text} (để b/c);",
@@ -115,52 +112,47 @@ def _signature(document: DocumentType, roster: CommuneRoster) -> None:
         f"- Trang thông tin điện tử {roster.division};",
         "- Lưu: VT.",
     ])
-    table = style.layout_table(document, [("Nơi nhận:", True, True), (recipients, False, False)],
-                               [("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH", True, False), ("\n\n\n\n" + PH, False, False)],
-                               (80, 85))
     # Recipients are left-aligned in 12 pt (Decree 30, Appendix I); the font stays Times New Roman.
-    for paragraph in table.rows[0].cells[0].paragraphs:
-        paragraph.alignment = style.LEFT
-        for run in paragraph.runs:
-            run.font.size = style.Pt(12) if not run.bold else style.SIZE
+    return ml.layout_table([Block("Nơi nhận:", bold=True, italic=True), Block(recipients, size=24)],
+                           [Block("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH", bold=True), Block("\n\n\n\n" + PH)],
+                           (80, 85), left_align=ml.LEFT)
 
 
-def _annex(document: DocumentType, roster: CommuneRoster, number: str | None, day: dt.date | None) -> None:
-    style.page_break(document)
+def _annex(roster: CommuneRoster, number: str | None, day: dt.date | None) -> list[str]:
     ref = number_text(number).removeprefix("Số: ")
-    style.para(document, "DANH SÁCH\nTỔ CÔNG NGHỆ SỐ CỘNG ĐỒNG " + roster.name.upper(), bold=True, align=style.CENTER,
-               after=0)
-    style.para(document, f"(Kèm theo Quyết định số {ref} {style.short_date(day)}\n"
-               f"của Ủy ban nhân dân {roster.in_text})", italic=True, align=style.CENTER)
+    body = [ml.page_break(),
+            ml.para("DANH SÁCH\nTỔ CÔNG NGHỆ SỐ CỘNG ĐỒNG " + roster.name.upper(), bold=True, align=ml.CENTER,
+                    after=0),
+            ml.para(f"(Kèm theo Quyết định số {ref} {style.short_date(day)}\n"
+                    f"của Ủy ban nhân dân {roster.in_text})", italic=True, align=ml.CENTER)]
     for index, team in enumerate(roster.teams, start=1):
-        style.para(document, f"{index}. {team_label(team, roster)} ({len(team.members)} thành viên)", bold=True,
-                   align=style.LEFT, after=3)
+        body.append(ml.para(f"{index}. {team_label(team, roster)} ({len(team.members)} thành viên)", bold=True,
+                            align=ml.LEFT, after=3))
         rows = roster_rows(team) or [("", "", "", "", "", PH)]
-        style.grid_table(document, OFFICIAL_HEADERS, rows, ANNEX_WIDTHS_MM, centred=(0, 4))
-        style.para(document, "", after=6)
+        body.append(ml.grid_table(OFFICIAL_HEADERS, rows, ANNEX_WIDTHS_MM, centred=(0, 4)))
+        body.append(ml.para("", after=6))
+    return body
 
 
-def build_decision(roster: CommuneRoster, number: str | None = None, day: dt.date | None = None) -> DocumentType:
-    """The whole draft decision: heading, title, legal bases, Articles 1–4, signature, roster annex."""
-    document = style.new_document()
-    _heading(document, roster, number, day)
-    style.para(document, "", after=0)
-    style.para(document, "QUYẾT ĐỊNH", bold=True, align=style.CENTER, after=0)
+def decision_bytes(roster: CommuneRoster, number: str | None = None, day: dt.date | None = None) -> bytes:
+    """The whole draft as a DOCX: heading, title, legal bases, Articles 1–4, signature, roster annex."""
     verb = "kiện toàn" if roster.reconfirms else "thành lập"
-    style.para(document, f"Về việc {verb} Tổ công nghệ số cộng đồng hỗ trợ người dân tham gia\nchuyển đổi số "
-               f"trên địa bàn {roster.in_text}", bold=True, align=style.CENTER, after=0)
-    style.para(document, "———", align=style.CENTER)
-    style.para(document, f"ỦY BAN NHÂN DÂN {roster.name.upper()}", bold=True, align=style.CENTER)
-    for text in legal_bases(roster):
-        style.para(document, text, italic=True, indent=True)
-    style.para(document, "QUYẾT ĐỊNH:", bold=True, align=style.CENTER)
-    _articles(document, roster)
-    _signature(document, roster)
-    _annex(document, roster, number, day)
-    return document
+    body = [_heading(roster, number, day),
+            ml.para("", after=0),
+            ml.para("QUYẾT ĐỊNH", bold=True, align=ml.CENTER, after=0),
+            ml.para(f"Về việc {verb} Tổ công nghệ số cộng đồng hỗ trợ người dân tham gia\nchuyển đổi số "
+                    f"trên địa bàn {roster.in_text}", bold=True, align=ml.CENTER, after=0),
+            ml.para("———", align=ml.CENTER),
+            ml.para(f"ỦY BAN NHÂN DÂN {roster.name.upper()}", bold=True, align=ml.CENTER)]
+    body += [ml.para(text, italic=True, indent=True) for text in legal_bases(roster)]
+    body.append(ml.para("QUYẾT ĐỊNH:", bold=True, align=ml.CENTER))
+    body += _articles(roster)
+    body.append(_signature(roster))
+    body += _annex(roster, number, day)
+    return ml.docx(body, f"Dự thảo quyết định {verb} Tổ công nghệ số cộng đồng {roster.name}")
 
 
 def write_decision(roster: CommuneRoster, out: Path, number: str | None = None, day: dt.date | None = None) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
-    style.save(build_decision(roster, number, day), out)
+    out.write_bytes(decision_bytes(roster, number, day))
     return out

@@ -21,7 +21,7 @@ from ..checks import Context
 from ..derive import Derived
 from ..figures import Figures, compute
 from ..site.render import commune_path
-from . import decision, docx_style, report, report_files
+from . import decision, report, report_files
 from .roster import all_rosters
 
 FOLDER = "van-ban"  # beside the commune page: links are relative to it
@@ -74,10 +74,10 @@ def _render(job: _Job) -> None:
     see half a file; older versions of the same document are removed afterwards."""
     partial = {suffix: path.with_name(f"{path.name}.{os.getpid()}.part") for suffix, path in job.paths.items()}
     if job.kind == "decision":
-        decision.write_decision(job.content, partial[".docx"])
+        partial[".docx"].write_bytes(decision.decision_bytes(job.content))
     else:
-        docx_style.save(report_files.build_docx(job.content), partial[".docx"])
-        report_files.build_xlsx(job.content).save(str(partial[".xlsx"]))
+        partial[".docx"].write_bytes(report_files.docx_bytes(job.content))
+        partial[".xlsx"].write_bytes(report_files.xlsx_bytes(job.content))
     for suffix, path in job.paths.items():
         os.replace(partial[suffix], path)
         for stale in path.parent.glob(f"{job.kind}-*{suffix}"):
