@@ -120,6 +120,35 @@ ENGINES = {
 }
 
 
+def set_aside(docs: Path, docs_source: Path, aside: Path) -> int:
+    """Move every generated file that is not a page (downloads, QR codes, documents, shards) out of the
+    engine's sight; returns how many. At national scale there are ~40,000 of them: the engine would copy
+    each one and the work folder would delete each one, which cost about a minute of a build."""
+    hand_written = {path.relative_to(docs_source) for path in docs_source.rglob("*") if path.is_file()}
+    moved = 0
+    for folder, _subfolders, names in os.walk(docs):
+        for name in names:
+            source = Path(folder, name)
+            relative = source.relative_to(docs)
+            if name.endswith(".md") or relative in hand_written:
+                continue
+            target = aside / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(source, target)
+            moved += 1
+    return moved
+
+
+def put_back(aside: Path, site_dir: Path) -> None:
+    """The set-aside files at the same place in the built site (a rename each, no copy)."""
+    for folder, _subfolders, names in os.walk(aside):
+        for name in names:
+            source = Path(folder, name)
+            target = site_dir / source.relative_to(aside)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(source, target)
+
+
 def run_engine(config_file: Path, engine: str = "mkdocs") -> None:
     result = subprocess.run([*ENGINES[engine], str(config_file)], capture_output=True, text=True,
                             env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
@@ -343,7 +372,11 @@ def build_site(data_dir: Path, site_dir: Path, today: dt.date | None = None, bas
         config_file = work / "mkdocs.yml"
         config_file.write_text(yaml.dump(engine_config(base, docs, site_dir, config_path.parent), Dumper=_Dumper,
                                          allow_unicode=True, sort_keys=False), encoding="utf-8")
+        aside = work / "static"
+        shutil.rmtree(aside, ignore_errors=True)
+        set_aside(docs, docs_source, aside)
         run_engine(config_file, engine)
+        put_back(aside, site_dir)
         pwa.write_pwa(site_dir, base)
         lap("engine")
         report.communes += standalone.write_communes_without_data(site_dir, derived, ctx.units, base_url)
