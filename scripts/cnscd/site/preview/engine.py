@@ -39,6 +39,8 @@ class LiveEngine:
         for page in self.nav.pages:  # the menu shows these pages' titles
             mkdocs_build._populate_page(page, self.config, self.files)
         self.env = self.config.plugins.on_env(env, config=self.config, files=self.files)
+        if self.files.get_file_from_path("index.md") is not None:  # compiles the theme's templates now, not at the first edit
+            self.render("index.md")
 
     @property
     def docs_dir(self) -> Path:
