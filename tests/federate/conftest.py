@@ -43,7 +43,9 @@ def serve() -> Iterator:
     servers = []
 
     def start(folder: Path, handler: type = _Quiet) -> str:
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
+        if issubclass(handler, http.server.SimpleHTTPRequestHandler):
+            handler = functools.partial(handler, directory=str(folder))
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         servers.append(server)
         return f"http://127.0.0.1:{server.server_address[1]}/"
