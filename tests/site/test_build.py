@@ -19,7 +19,8 @@ COMMUNE = "79-ho-chi-minh/26506-phuong-vung-tau/"
 
 def test_commune_page_and_its_files(built_site):
     folder = built_site / COMMUNE
-    assert {"index.html", "qr.svg", "zalo.svg", "to-cnscd-26506.csv", "to-cnscd-26506.json"} <= {p.name for p in folder.iterdir()}
+    assert {"index.html", "qr.svg", "zalo.svg", "to-cnscd-26506.csv"} <= {p.name for p in folder.iterdir()}
+    assert not (folder / "to-cnscd-26506.json").exists()  # the JSON twin lives in the province zip only
     assert (folder / "qr.svg").read_text(encoding="utf-8").startswith("<?xml")
     html = (folder / "index.html").read_text(encoding="utf-8")
     assert '<span class="cnscd-kicker">Tổ Công nghệ số cộng đồng</span> Phường Vũng Tàu</h1>' in html
@@ -102,11 +103,6 @@ def test_old_commune_address_leads_to_the_new_commune(built_site):
     assert (built_site / "xa-cu" / "26508" / "../.." / COMMUNE / "index.html").resolve().is_file()
 
 
-def test_national_and_province_downloads(built_site):
-    national = (built_site / "du-lieu" / "to-cnscd-ca-nuoc.csv").read_text(encoding="utf-8")
-    assert national.count("\n") == 1 + 105
-    assert (built_site / "79-ho-chi-minh" / "to-cnscd-79.json").is_file()
-    assert (built_site / "du-lieu" / "datapackage.json").is_file()
 
 
 def test_build_refuses_invalid_data(data_copy, tmp_path):

@@ -1,7 +1,12 @@
-"""Open-data downloads: team lists per commune, province and nation (CSV and JSON), and the published package.
+"""Open-data downloads: team lists per commune (CSV), province (zip: CSV and JSON) and nation, and the published package.
 
 Only consented phone numbers leave this module: team rows take phones from `derive.Person`, which is
 blank without consent, and the published members table is rewritten with the same rule (`consent.public_phone`).
+
+Sized for static hosting (national scale: 102,951 teams): a commune keeps a small CSV a phone opens as it is;
+anything bigger is a deterministic zip (`archives`) under 5 MB — the national list as CSV 3.3 MB and as JSON
+3.9 MB, the full package as one self-contained, valid package per province. Unzipped, the same files were
+114 MB (national) + 113 MB (provinces) + 129 MB (package), plus 85 MB of JSON twins of the commune CSVs.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import io
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from .. import package
@@ -18,6 +24,11 @@ from ..consent import public_phone, withdrawals_by_person
 from ..derive import CommuneFacts, Derived, Person, ProvinceFacts, TeamFacts
 from ..load import Dataset, Row
 from ..text import csv_safe
+from . import archives, render
+
+NATIONAL_CSV = "to-cnscd-ca-nuoc-csv.zip"
+NATIONAL_JSON = "to-cnscd-ca-nuoc-json.zip"
+PACKAGES = "goi-du-lieu"  # one zip per province under du-lieu/
 
 COLUMNS = [
     "province_code", "province_name", "commune_code", "commune_name", "village_id", "village_name",
@@ -85,13 +96,26 @@ def to_csv(rows: Iterable[dict]) -> str:
 
 
 def to_json(rows: Iterable[dict], meta: dict) -> str:
-    return json.dumps({**meta, "columns": COLUMNS, "teams": list(rows)}, ensure_ascii=False, indent=1)
+    """The same rows as the CSV, values as they are (no formula-safe quote: a program reads them, not Excel)."""
+    return json.dumps({**meta, "columns": COLUMNS, "teams": list(rows)}, ensure_ascii=False, separators=(",", ":"))
 
 
-def write_pair(folder: Path, stem: str, rows: list[dict], meta: dict) -> None:
+def write_commune_csv(folder: Path, stem: str, rows: list[dict]) -> None:
+    """A commune's teams as one small CSV (about 10 KB) that opens on a phone without unzipping."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / f"{stem}.csv").write_text(to_csv(rows), encoding="utf-8")
-    (folder / f"{stem}.json").write_text(to_json(rows, meta), encoding="utf-8")
+
+
+def write_province_zip(folder: Path, stem: str, rows: list[dict], meta: dict) -> int:
+    """`<stem>.zip` holding `<stem>.csv` and `<stem>.json`; returns its size in bytes."""
+    return archives.write_zip(folder / f"{stem}.zip", {f"{stem}.csv": to_csv(rows), f"{stem}.json": to_json(rows, meta)})
+
+
+def write_national(folder: Path, rows: list[dict], meta: dict) -> dict[str, int]:
+    """The national list, one zip per format (together they would pass 5 MB); file name → bytes."""
+    stem = "to-cnscd-ca-nuoc"
+    return {NATIONAL_CSV: archives.write_zip(folder / NATIONAL_CSV, {f"{stem}.csv": to_csv(rows)}),
+            NATIONAL_JSON: archives.write_zip(folder / NATIONAL_JSON, {f"{stem}.json": to_json(rows, meta)})}
 
 
 def _published_table(rows: list[Row], fields: list[str], strings: set[str]) -> str:
@@ -104,15 +128,25 @@ def _published_table(rows: list[Row], fields: list[str], strings: set[str]) -> s
     return buffer.getvalue()
 
 
-def publish_package(dataset: Dataset, target: Path) -> Path:
-    """The data package as `datapackage.json` with inline schemas, next to the files written from the loaded data.
+@dataclass
+class Published:
+    """The package as published: descriptor (inline schemas) and, per file, its rows; each file's text is made
+    only when asked, so a national build never holds all 129 MB of CSV text at once."""
 
-    Files are written from the cleaned rows, not copied: a phone leaves only through `consent.public_phone`
+    descriptor: dict
+    files: dict[str, tuple[list[Row], list[str], set[str]]]
+
+    def text(self, relpath: str) -> str:
+        return _published_table(*self.files[relpath])
+
+
+def published(dataset: Dataset) -> Published:
+    """Files are written from the cleaned rows, not copied: a phone leaves only through `consent.public_phone`
     (so a withdrawal hides it at the next build, before the data is edited), and no cell keeps a leading
-    TAB, CR or formula sign a spreadsheet would run.
-    """
+    TAB, CR or formula sign a spreadsheet would run."""
     descriptor = package.build_descriptor(dataset.root, inline_schemas=True)
     withdrawals = withdrawals_by_person(dataset)
+    files: dict[str, tuple[list[Row], list[str], set[str]]] = {}
     for resource in descriptor["resources"]:
         table, schema = resource["name"], resource["schema"]
         fields = package.field_names(schema)
@@ -124,9 +158,78 @@ def publish_package(dataset: Dataset, target: Path) -> Path:
             by_file[row.file].append(row)
         paths = resource["path"] if isinstance(resource["path"], list) else [resource["path"]]
         for relpath in paths:
-            destination = target / relpath
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            destination.write_text(_published_table(by_file.get(relpath, []), fields, strings), encoding="utf-8")
+            files[relpath] = (by_file.get(relpath, []), fields, strings)
+    return Published(descriptor, files)
+
+
+def publish_package(dataset: Dataset, target: Path) -> Path:
+    """The whole package unzipped in a folder (`datapackage.json` beside its files): for tests and tools."""
+    result = published(dataset)
+    for relpath in result.files:
+        destination = target / relpath
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        destination.write_text(result.text(relpath), encoding="utf-8")
     path = target / "datapackage.json"
-    path.write_text(json.dumps(descriptor, ensure_ascii=False, indent=1), encoding="utf-8")
+    path.write_text(json.dumps(result.descriptor, ensure_ascii=False, indent=1), encoding="utf-8")
     return path
+
+
+def province_descriptor(descriptor: dict, dirname: str) -> dict:
+    """The national descriptor narrowed to one province's partitions (reference tables kept): valid on its own."""
+    prefix = f"provinces/{dirname}/"
+    resources = []
+    for resource in descriptor["resources"]:
+        if isinstance(resource["path"], list):  # a partitioned table
+            paths = [path for path in resource["path"] if path.startswith(prefix)]
+            if not paths:
+                continue
+            resource = {**resource, "path": paths}
+        resources.append(resource)
+    return {**descriptor, "resources": resources}
+
+
+def publish_packages(dataset: Dataset, target: Path, derived: Derived) -> dict[str, int]:
+    """One zip per province (`<code>-<slug>.zip`): its partitions, the national reference tables and a
+    `datapackage.json` for exactly those files, so `frictionless validate <file>.zip` checks it alone.
+
+    The national package would be a 16 MB zip; per province the largest is under 1 MB at national scale.
+    Every province gets one (a province without data: the reference tables only), so its page's link holds.
+    Returns file name → bytes.
+    """
+    result = published(dataset)
+    shared = {path: result.text(path) for path in result.files if package.partition_of(path) is None}
+    dirnames = sorted({path.split("/")[1] for path in result.files if package.partition_of(path) is not None}
+                      | {render.province_path(province).rstrip("/") for province in derived.provinces})
+    sizes = {}
+    for dirname in dirnames:
+        prefix = f"provinces/{dirname}/"
+        own = {path: result.text(path) for path in result.files if path.startswith(prefix)}
+        content = {**shared, **own, "datapackage.json": json.dumps(province_descriptor(result.descriptor, dirname),
+                                                                    ensure_ascii=False, indent=1)}
+        sizes[f"{dirname}.zip"] = archives.write_zip(target / PACKAGES / f"{dirname}.zip", content)
+    return sizes
+
+
+LISTING_MARKER = "<!-- cnscd:tai-ve -->"
+
+
+def size_vi(size: int) -> str:
+    """«3,3 MB», «850 KB»: what a person on a phone plan weighs before downloading."""
+    if size >= 1_000_000:
+        return f"{size / 1_000_000:.1f} MB".replace(".", ",")
+    return f"{max(1, round(size / 1000))} KB"
+
+
+def write_listing(page: Path, derived: Derived, national: dict[str, int], packages: dict[str, int]) -> None:
+    """Put the list of national and per-province downloads, with sizes, into the open-data page at its marker."""
+    render.ENV.filters.setdefault("size_vi", size_vi)
+    names = {f"{render.province_path(p).rstrip('/')}.zip": p.name for p in derived.provinces}
+    html = render.ENV.get_template("data_downloads.html").render(
+        root="../", sizes={**national, **packages},
+        national=[(NATIONAL_CSV, "Danh sách tổ cả nước (CSV)"), (NATIONAL_JSON, "Danh sách tổ cả nước (JSON)")],
+        packages=[(name, names.get(name, name)) for name in sorted(packages)])
+    block = "\n" + render.html_block(html) + "\n"
+    text = page.read_text(encoding="utf-8") if page.is_file() else "# Dữ liệu mở\n"
+    text = text.replace(LISTING_MARKER, block) if LISTING_MARKER in text else text.rstrip() + "\n\n" + block
+    page.parent.mkdir(parents=True, exist_ok=True)
+    page.write_text(text, encoding="utf-8")

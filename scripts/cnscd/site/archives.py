@@ -1,0 +1,38 @@
+"""Zip files whose bytes depend only on what is in them.
+
+Fixed timestamps, sorted entries, fixed permissions and one compression level: a build over unchanged data
+writes byte-identical archives, so browsers, CDNs and `git diff` of a deployed site see no change.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Mapping
+from pathlib import Path
+
+EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can hold
+LEVEL = 9  # national CSV: 3.3 MB at 9, 3.5 MB at 6, for 0.4 s more CPU
+
+
+def zip_bytes(files: Mapping[str, str | bytes]) -> bytes:
+    """A deflated zip of `files` (archive path → text or bytes); text is stored as UTF-8."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=LEVEL) as archive:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(name, date_time=EPOCH)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3  # Unix, so the permission bits below mean the same everywhere
+            info.external_attr = 0o644 << 16
+            content = files[name]
+            archive.writestr(info, content.encode("utf-8") if isinstance(content, str) else content,
+                             compresslevel=LEVEL)
+    return buffer.getvalue()
+
+
+def write_zip(path: Path, files: Mapping[str, str | bytes]) -> int:
+    """Write the archive; returns its size in bytes (pages say how big a download is)."""
+    data = zip_bytes(files)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return len(data)
