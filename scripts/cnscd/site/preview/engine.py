@@ -64,7 +64,7 @@ class LiveEngine:
         file = self._file(src_uri)
         mkdocs_build._populate_page(file.page, self.config, self.files)
         mkdocs_build._build_page(file.page, self.config, self.files.documentation_pages(), self.nav, self.env)
-        return "/" + file.url
+        return _address(file)
 
     def copy(self, src_uri: str) -> str:
         """A static file (download, QR code) copied to the site as `mkdocs build` would; returns its URL path."""
@@ -73,4 +73,9 @@ class LiveEngine:
             file = File(src_uri, self.config.docs_dir, self.config.site_dir, self.config.use_directory_urls)
             self.files.append(file)
         file.copy_file()
-        return "/" + file.url
+        return _address(file)
+
+
+def _address(file: File) -> str:
+    """The path a browser asks for: "/" for the home page (MkDocs calls it "./")."""
+    return "/" + ("" if file.url in ("", "./") else file.url)
