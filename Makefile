@@ -25,8 +25,9 @@ $(BIN)/.test: $(BIN)/.runtime requirements-test.txt
 site: $(BIN)/.runtime
 	$(BIN)/cnscd build --data $(DATA) --site-dir $(SITE_DIR)
 
-serve: site
-	$(BIN)/python -m http.server --directory $(SITE_DIR) --bind 127.0.0.1 8000
+# A live preview on 127.0.0.1:8000: built once, then pages follow edits to data/ and docs/ (README «Xem trước»).
+serve: $(BIN)/.runtime
+	$(BIN)/cnscd serve --data $(DATA) --host 127.0.0.1 --port 8000
 
 validate: $(BIN)/.runtime
 	$(BIN)/cnscd validate --data $(DATA)
