@@ -40,7 +40,7 @@ def expected_without(*left_out: str) -> tuple[dict[str, bytes], dict]:
     return kept, descriptor
 
 
-def test_split_then_federate_gives_back_the_same_package(provinces: Path, tmp_path: Path, capsys) -> None:
+def test_split_then_federate_gives_back_the_same_package(provinces: Path, tmp_path: Path, serve, capsys) -> None:
     assert sorted(p.name for p in provinces.iterdir()) == list(ALL)
     one = provinces / "79-ho-chi-minh"
     # A province package is a whole package on its own: it validates with the ordinary command.
@@ -51,7 +51,11 @@ def test_split_then_federate_gives_back_the_same_package(provinces: Path, tmp_pa
         p.relative_to(one).as_posix() for p in (one / "provinces").rglob("*.csv")}
     capsys.readouterr()
     out = tmp_path / "national"
-    assert main(["federate", "--out", str(out), "--today", DAY, *(str(provinces / name) for name in ALL)]) == 0
+    # Paths and URLs mixed; a repository's own `datapackage.yaml` (no hashes) is a province package too.
+    base = serve(provinces)
+    sources = [str(provinces / name) for name in ALL[:3]] + [base + "75-dong-nai/datapackage.json",
+                                                             base + "79-ho-chi-minh/datapackage.yaml"]
+    assert main(["federate", "--out", str(out), "--today", DAY, *sources]) == 0
     summary = capsys.readouterr().out
     assert summary.count("đã gộp / merged") == 5
     assert package_files(out) == package_files(SAMPLE)  # byte for byte, descriptor included
