@@ -19,7 +19,7 @@ from .wordml import Block
 
 # Bump when the wording or layout changes: the site's cache regenerates every draft.
 TEMPLATE_VERSION = "decision-6"
-ANNEX_WIDTHS_MM = (10, 40, 38, 30, 25, 22)  # sums to the 165 mm text width
+ANNEX_WIDTHS_MM = (10, 38, 36, 29, 32, 20)  # sums to the 165 mm text width; a phone fits on one line
 PH = style.PLACEHOLDER
 
 

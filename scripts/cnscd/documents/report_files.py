@@ -44,11 +44,9 @@ def _part(part: Part) -> list[str]:
     body += [ml.para(line, indent=True, after=3) for line in part.lines]
     if not part.rows:
         return body
-    total = sum(part.widths)
-    widths = [max(8, round(style.TEXT_WIDTH_MM * w / total)) for w in part.widths]
-    widths[-1] -= sum(widths) - style.TEXT_WIDTH_MM
     formats = part.formats or ["text"] * len(part.headers)
     rows = [[cell_text(value, kind) for value, kind in zip(row, formats, strict=True)] for row in part.rows]
+    widths = ml.fit_widths(part.headers, rows, part.widths, style.TEXT_WIDTH_MM)
     centred = [index for index, kind in enumerate(formats) if kind in ("int", "pct")]
     body.append(ml.grid_table(part.headers, rows, widths, centred=centred))
     body.append(ml.para("", after=3))

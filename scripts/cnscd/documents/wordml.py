@@ -104,6 +104,37 @@ _BORDERS = "<w:tblBorders>" + "".join(f'<w:{edge} w:val="single" w:sz="4" w:spac
     "top", "left", "bottom", "right", "insideH", "insideV")) + "</w:tblBorders>"
 
 
+# Widths of 13 pt Times New Roman in mm, generous (bold headers, stacked diacritics); a cell's side
+# margins are 108 twips each. Lines break at spaces.
+_CAPITAL_MM, _SPACE_MM, _OTHER_MM, _CELL_MARGINS_MM = 3.4, 1.3, 2.6, 4.3
+_NUMBER_LIKE = re.compile(r"[\d .,%/]+")  # a phone, «75 %», «1.234», a date: kept on one line
+
+
+def _least_mm(text: str) -> float:
+    """Room for the longest unbreakable piece of a cell."""
+    words = [text] if _NUMBER_LIKE.fullmatch(text) else text.split()
+    return max((sum(_CAPITAL_MM if c.isupper() else _SPACE_MM if c == " " else _OTHER_MM for c in word)
+                for word in words), default=0.0) + _CELL_MARGINS_MM
+
+
+def fit_widths(headers: Sequence[str], rows: Sequence[Sequence[str]], weights: Sequence[float],
+               total_mm: float) -> list[int]:
+    """Whole-mm column widths summing to `total_mm`: shares by `weights`, but no column narrower than its
+    longest word (else «TT» prints as «T T»); what the narrow ones take comes from the roomy ones."""
+    least = [max(_least_mm(text) for text in [header, *(row[index] for row in rows)])
+             for index, header in enumerate(headers)]
+    share = [total_mm * weight / sum(weights) for weight in weights]
+    widths = [max(low, target) for low, target in zip(least, share, strict=True)]
+    excess, room = sum(widths) - total_mm, sum(w - low for w, low in zip(widths, least, strict=True))
+    if excess > 0 and room >= excess:
+        widths = [w - excess * (w - low) / room for w, low in zip(widths, least, strict=True)]
+    elif excess > 0:  # too many columns for their words: shrink all alike
+        widths = [w * total_mm / sum(widths) for w in widths]
+    whole = [round(w) for w in widths]
+    whole[whole.index(max(whole))] += round(total_mm) - sum(whole)
+    return whole
+
+
 @dataclass(frozen=True)
 class Block:
     """A paragraph of a layout table's cell: centred unless told, tight; size in half points."""
