@@ -145,7 +145,7 @@ def test_scan_sees_added_changed_and_removed_files(tmp_path):
     (tmp_path / ".hidden").mkdir()
     (tmp_path / ".hidden" / "b.csv").write_text("x", encoding="utf-8")
     before = watch.scan([tmp_path])
-    assert set(before) == {tmp_path / "a.csv"}
+    assert set(before) == {str(tmp_path / "a.csv")}
     (tmp_path / "a.csv").write_text("xy", encoding="utf-8")
     (tmp_path / "c.md").write_text("x", encoding="utf-8")
     after = watch.scan([tmp_path])

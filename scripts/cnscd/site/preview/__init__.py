@@ -53,7 +53,7 @@ def serve(data_dir: Path, host: str = "127.0.0.1", port: int = 8000, today: dt.d
             current = watch.scan(roots)
             changed |= watch.changes(snapshot, current)
             snapshot = current
-            saved = max((current[path][0] for path in changed if path in current), default=time.time_ns())
+            saved = max((current[str(path)][0] for path in changed if str(path) in current), default=time.time_ns())
             update = session.apply(changed)
             findings = session.banner_findings()
             versions.publish(update.paths, findings)
