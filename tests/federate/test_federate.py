@@ -173,3 +173,13 @@ def test_a_conflict_across_provinces_leaves_out_the_province_it_is_found_in(prov
     codes = {(f["code"], f["field"]) for f in outcome[left_out[0]]["findings"]}
     assert ("national-conflict", "member_id") in codes
     assert not (tmp_path / "n" / "provinces" / f"{left_out[0]}-{outcome[left_out[0]]['folder'][3:]}").exists()
+
+
+def test_the_same_province_twice_is_merged_once(provinces: Path, tmp_path: Path) -> None:
+    report = tmp_path / "r.json"
+    one = str(provinces / "79-ho-chi-minh")
+    assert main(["federate", "--out", str(tmp_path / "n"), "--today", DAY, "--report", str(report), one,
+                 one + "/datapackage.yaml"]) == 1
+    second = json.loads(report.read_text(encoding="utf-8"))["provinces"][1]
+    assert (second["status"], [f["code"] for f in second["findings"]]) == ("left-out", ["province-duplicate"])
+    assert [p.name for p in (tmp_path / "n" / "provinces").iterdir()] == ["79-ho-chi-minh"]
