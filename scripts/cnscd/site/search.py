@@ -2,9 +2,10 @@
 
 Material's search needs exact diacritics; people often type without them on a phone, on mobile data.
 The index is built once per build: a small manifest, then shards keyed by word prefixes, each kept
-under SHARD_BYTES so that one query downloads at most QUERY_BYTES. assets/find.js does the same
-folding and the same choice of shards as `plan` below; the abbreviations it expands come from the
-manifest (ABBREVIATIONS), never from a second table in JavaScript.
+under SHARD_BYTES so that one query downloads at most QUERY_BYTES. Which shards a query needs is
+decided in one place, assets/find.js (`plan`), from what the manifest says as data: the keys and
+their sizes, the stop, common and context words, the abbreviations. The tests run that very script
+in Chromium against these files; Python has no second planner.
 """
 
 from __future__ import annotations
@@ -20,11 +21,10 @@ from .render import commune_path, province_path, redirect_path
 
 # Lower sorts first when several entries match equally well; also the kind's number in the shards.
 KIND_RANK = {"commune": 0, "village": 1, "team": 2, "province": 3, "old_commune": 4, "commune_no_data": 5}
-KIND_BY_RANK = {rank: kind for kind, rank in KIND_RANK.items()}
 OLD_COMMUNE_CONTEXT = "xã cũ trước 1/7/2025"
 
-# A shard never exceeds SHARD_BYTES; a query loads one shard, or the union of at most two when it
-# names only a province (see `plan`), so at most QUERY_BYTES besides the manifest.
+# A shard never exceeds SHARD_BYTES; a query loads the cheapest set of shards that holds every entry
+# it can match, never more than QUERY_BYTES besides the manifest (find.js, `plan`).
 SHARD_BYTES = 150_000
 QUERY_BYTES = 300_000
 KEY_LENGTH = 3
@@ -42,24 +42,6 @@ ABBREVIATIONS = {fold(short): fold(full) for short, full in (
     ("p", "phường"), ("x", "xã"), ("q", "quận"), ("h", "huyện"))}
 
 _WORD = re.compile(r"[^\W_]+")
-
-
-_TYPED = re.compile(r"[^\W_]+\.?")
-
-
-def expand(query: str, abbreviations: dict[str, str] = ABBREVIATIONS) -> str:
-    """The query with abbreviations written out: «tdp 5 p. vung tau» → «to dan pho 5 phuong vung tau».
-
-    A trailing space or dot is kept as a space, so a finished last word stays finished (see `plan`).
-    """
-    folded = fold(query)
-    out = []
-    for match in _TYPED.finditer(folded):
-        word = match.group().rstrip(".")
-        full = abbreviations.get(word)
-        finished = match.group().endswith(".") or match.end() < len(folded)
-        out.append(full if full and (len(word) > 1 or finished) else word)
-    return " ".join(out) + (" " if out and (query[-1:].isspace() or query.endswith(".")) else "")
 
 
 def words(text: str) -> list[str]:
@@ -234,73 +216,10 @@ def index_files(items: list[dict]) -> dict[str, str]:
         "stop": sorted(STOP_WORDS),
         "common": sorted(common),
         # Terms of a context that entries are not filed under: a query word that may be one of them
-        # cannot choose a shard by itself (see `plan`).
+        # cannot choose a shard by itself (find.js, `plan`).
         "context": sorted(context - common),
         "provinces": [[url, name] for url, (_number, name) in provinces.items()],
         "old_commune": OLD_COMMUNE_CONTEXT,
         "abbreviations": ABBREVIATIONS,
     })
     return files
-
-
-def plan(manifest: dict, query: str) -> list[str] | None:
-    """The shards a query downloads (as assets/find.js chooses them), or None: too common, type more.
-
-    A query word can choose shards unless it may start a stop word or a common term (those entries are
-    not filed under it) or is a number. A word that may start a context term (a province, for a
-    village) is complete only together with the other such words: the union of their shards holds
-    every entry they can match, except villages matched by their province alone. The cheapest choice
-    wins. Only when no word fits are pairs tried (a common word and the next word): they find entries
-    whose name has the two words next to each other, which is how people type a name. Last, a finished
-    word (one followed by more text) that starts a common word is looked up as a whole word ("ba" in
-    "ba son" is not "ban").
-    """
-    query = expand(query, manifest["abbreviations"])
-    tokens = [t for t in words(query) if t not in manifest["stop"] and not t.isdigit()]
-    pairs = [f"{a} {b}" for a, b in itertools.pairwise(tokens) if a in manifest["common"]]
-    finished = tokens if query.endswith(" ") else tokens[:-1]
-    return (_cheapest(manifest, list(dict.fromkeys(tokens))) or _cheapest(manifest, list(dict.fromkeys(pairs)))
-            or _cheapest(manifest, list(dict.fromkeys(finished)), whole=True))
-
-
-def _cheapest(manifest: dict, candidates: list[str], whole: bool = False) -> list[str] | None:
-    shards, context = manifest["shards"], manifest["context"]
-    unusable = manifest["stop"] + manifest["common"]
-    choices: list[list[str]] = []
-    loose: list[str] = []
-    for token in candidates:
-        if token in unusable or (not whole and any(w.startswith(token) for w in unusable)):
-            continue
-        keys = [] if whole else [k for k in shards if k.startswith(token)]
-        # The key that holds this word among others: the longest one it starts with (a pair's under a pair's).
-        owner = max((k for k in shards if token.startswith(k) and len(k) > token.find(" ")), key=len, default=None)
-        if owner and owner not in keys:
-            keys.append(owner)
-        if not whole and any(w.startswith(token) for w in context):
-            loose += keys
-        else:
-            choices.append(keys)
-    if loose:
-        choices.append(list(dict.fromkeys(loose)))
-    choices = [keys for keys in choices if keys and sum(shards[k] for k in keys) <= manifest["query_bytes"]]
-    return min(choices, key=lambda keys: sum(shards[k] for k in keys)) if choices else None
-
-
-def decode(manifest: dict, shard: dict) -> list[dict]:
-    """A shard's entries as {n, c, u, t}, as assets/find.js reads them."""
-    provinces = manifest["provinces"]
-    found = []
-    for kind, name, place, *anchor in shard["e"]:
-        t = KIND_BY_RANK[kind]
-        if t == "province":
-            url, context = provinces[place][0], ""
-        elif t == "commune_no_data":
-            url, context = provinces[place][0] + anchor[0], provinces[place][1]
-        elif t == "old_commune":
-            url, context = place, manifest["old_commune"]
-        else:
-            url, commune, province = shard["c"][place]
-            context = provinces[province][1] if t == "commune" else f"{commune}, {provinces[province][1]}"
-            url += f"#{anchor[0]}" if anchor else ""
-        found.append({"n": name, "c": context, "u": url, "t": t})
-    return found

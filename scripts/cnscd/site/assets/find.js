@@ -1,7 +1,8 @@
 // "Find your village": matches names without diacritics ("cao bang" finds "Cao Bằng").
-// The index is built by cnscd.site.search with the same folding as cnscd.text.fold; `plan` below
-// chooses shards exactly as search.plan does, so a query downloads at most manifest.query_bytes, and
-// expands abbreviations (tdp, kp, p.) with the table the manifest carries (search.ABBREVIATIONS).
+// The index is written by cnscd.site.search (folded as cnscd.text.fold folds; a test compares the
+// two in Chromium). This file is the only place that chooses shards (`plan`), expands abbreviations
+// (with the table the manifest carries, search.ABBREVIATIONS) and decodes shards: the Python tests and
+// `cnscd bench-search` run these very functions (window.cnscdFind), never a copy.
 (function () {
   "use strict";
   var RANK = { commune: 0, village: 1, team: 2, province: 3, old_commune: 4, commune_no_data: 5 };
@@ -11,8 +12,8 @@
   var TYPE_MORE = "Gõ thêm tên xã, phường hoặc tỉnh để thu hẹp kết quả.";
 
   function fold(text) {
-    return text.toLowerCase().replace(/đ/g, "d").normalize("NFD").replace(/[\u0300-\u036f]/g, "")
-      .replace(/\s+/g, " ").trim();
+    return text.toLowerCase().replace(/đ/g, "d").normalize("NFD").replace(/\p{Mn}/gu, "")
+      .replace(/[ \u00a0]+/g, " ").trim();
   }
 
   function words(text) {
@@ -29,7 +30,9 @@
 
   function isNumber(token) { return /^\p{N}+$/u.test(token); }
 
-  // See search.expand: the abbreviation table itself comes from the manifest (m.abbreviations).
+  // The query with abbreviations written out: «tdp 5 p. vung tau» → «to dan pho 5 phuong vung tau».
+  // A one-letter one counts only when finished («p.» or «p vung tau»): «p» may start «phú». A trailing
+  // space or dot stays a space, so a finished last word stays finished (see plan).
   function expand(m, query) {
     var folded = fold(query), out = [], re = /[\p{L}\p{N}]+\.?/gu, match;
     while ((match = re.exec(folded)) !== null) {
@@ -40,32 +43,50 @@
     return out.join(" ") + (out.length && /[\s.]$/.test(query) ? " " : "");
   }
 
-  // See search.plan: words, then pairs after a common word, then finished words as whole words.
+  // The shards a query (already expanded) downloads, or null: too common, type more. Each entry is filed
+  // (search.filing_names) under the words of its name and its commune's, or its province's; never under
+  // a stop word, a number or a common word (one whose entries would not fit a shard), but under the
+  // pair a common word makes with the next word. A context word (a province's, for a village) only
+  // filters. So, in this order, the cheapest of:
+  //  1. one word that may not start a stop, common or context word;
+  //  2. one pair after a common word, when neither the pair nor its second word may start a context word;
+  //  3. the union of the words and pairs that may start context words: it holds all they match, except
+  //     villages matched by their province alone;
+  //  4. a finished word (followed by more text) that starts a common word, as the whole word it is.
   function plan(m, query) {
     var tokens = words(query).filter(function (t) { return m.stop.indexOf(t) === -1 && !isNumber(t); });
-    var pairs = [];
-    for (var i = 0; i + 1 < tokens.length; i++) {
-      if (m.common.indexOf(tokens[i]) !== -1) pairs.push(tokens[i] + " " + tokens[i + 1]);
-    }
-    var finished = /\s$/.test(query) ? tokens : tokens.slice(0, -1);
-    return cheapest(m, unique(tokens), false) || cheapest(m, unique(pairs), false) || cheapest(m, unique(finished), true);
+    var single = [], pairs = [], context = [];
+    tokens.forEach(function (t, i) {
+      if (startsAny(m.context, t)) context.push(t); else single.push([t]);
+      var next = tokens[i + 1], pair = t + " " + next;
+      if (next === undefined || m.common.indexOf(t) === -1) return;
+      if (startsAny(m.context, pair)) context.push(pair); else if (!startsAny(m.context, next)) pairs.push([pair]);
+    });
+    var finished = (/\s$/.test(query) ? tokens : tokens.slice(0, -1)).map(function (t) { return [t]; });
+    return cheapest(m, single) || cheapest(m, pairs) || cheapest(m, [unique(context)]) || cheapest(m, finished, true);
   }
 
-  function cheapest(m, candidates, whole) {
-    var names = Object.keys(m.shards), unusable = m.stop.concat(m.common), choices = [], loose = [];
-    function cost(keys) { return keys.reduce(function (sum, k) { return sum + m.shards[k]; }, 0); }
-    candidates.forEach(function (token) {
-      if (unusable.indexOf(token) !== -1 || (!whole && startsAny(unusable, token))) return;
-      var keys = whole ? [] : names.filter(function (k) { return k.indexOf(token) === 0; });
-      var owner = null;
-      names.forEach(function (k) {
-        if (token.indexOf(k) === 0 && k.length > token.indexOf(" ") && (owner === null || k.length > owner.length)) owner = k;
-      });
-      if (owner !== null && keys.indexOf(owner) === -1) keys.push(owner);
-      if (!whole && startsAny(m.context, token)) loose = loose.concat(keys);
-      else choices.push(keys);
+  // The keys that may hold a word's entries: those it starts, and the longest key it starts with (the
+  // key that holds it among others). A whole word needs only the latter.
+  function keysOf(m, token, whole) {
+    var names = Object.keys(m.shards), owner = null;
+    var keys = whole ? [] : names.filter(function (k) { return k.indexOf(token) === 0; });
+    names.forEach(function (k) {
+      if (token.indexOf(k) === 0 && k.length > token.indexOf(" ") && (owner === null || k.length > owner.length)) owner = k;
     });
-    if (loose.length) choices.push(unique(loose));
+    if (owner !== null && keys.indexOf(owner) === -1) keys.push(owner);
+    return keys;
+  }
+
+  // Of the groups of words (each answered by the union of its words' keys), the cheapest that fits
+  // manifest.query_bytes. A word that may be a stop or common word is left out: it is filed nowhere.
+  function cheapest(m, groups, whole) {
+    var unusable = m.stop.concat(m.common), choices = [];
+    function cost(keys) { return keys.reduce(function (sum, k) { return sum + m.shards[k]; }, 0); }
+    groups.forEach(function (group) {
+      var usable = group.filter(function (t) { return unusable.indexOf(t) === -1 && (whole || !startsAny(unusable, t)); });
+      choices.push(unique([].concat.apply([], usable.map(function (t) { return keysOf(m, t, whole); }))));
+    });
     var best = null;
     choices.forEach(function (keys) {
       if (keys.length && cost(keys) <= m.query_bytes && (best === null || cost(keys) < cost(best))) best = keys;
@@ -73,7 +94,8 @@
     return best;
   }
 
-  // See search.decode: [kind, name, place, anchor?] with communes in the shard, provinces in the manifest.
+  // A shard's rows [kind, name, place, anchor?] as {n, c, u, t, k}: place is a province number (manifest),
+  // a commune number (the shard's table c) or an address (search._encode writes them).
   function decode(m, shard) {
     var kinds = Object.keys(RANK);
     return shard.e.map(function (row) {
@@ -178,7 +200,9 @@
 
     function run() {
       var typed = input.value, query;
-      if (fold(typed).length < 2) { list.textContent = ""; status.textContent = ""; return; }
+      // data-answered names the text the results are for (tests and the bytes bench wait on it).
+      function answered() { form.setAttribute("data-answered", typed); }
+      if (fold(typed).length < 2) { list.textContent = ""; status.textContent = ""; answered(); return; }
       manifestReady().then(function (m) {
         query = expand(m, typed);
         return load(query);
@@ -186,8 +210,9 @@
         if (input.value !== typed) return;
         if (entries === null) { list.textContent = ""; status.textContent = TYPE_MORE; } else show(query, entries);
         bringUp();
+        answered();
       })
-        .catch(function () { status.textContent = "Không tải được danh sách. Hãy chọn tỉnh ở bên dưới."; });
+        .catch(function () { status.textContent = "Không tải được danh sách. Hãy chọn tỉnh ở bên dưới."; answered(); });
     }
 
     input.addEventListener("input", run);
@@ -196,6 +221,7 @@
     if (input.value) run();
   }
 
+  window.cnscdFind = { fold: fold, words: words, expand: expand, plan: plan, decode: decode };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setup);
   else setup();
 })();
