@@ -27,7 +27,7 @@ from ..history.log import read_history
 from ..load import load
 from ..model import Finding, errors
 from ..validate import cached_result, store_result, validate_dataset
-from . import dashboards, downloads, formdata, guides, posters, previews, pwa, render, search, sitesize, standalone
+from . import dashboards, downloads, formdata, guides, posters, previews, pwa, render, search, shell, sitesize, standalone
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 ASSETS = "assets/cnscd"
@@ -50,6 +50,7 @@ class BuildReport:
     redirects: int = 0
     guides: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
+    spliced: int = 0  # commune pages put into the theme's shell instead of going through the engine
     size: sitesize.SiteSize | None = None  # the built site's bytes and any file over 5 MB
     # What was loaded and computed (ctx, derived, figures, …), kept for `cnscd serve` to update in place.
     state: dict = field(default_factory=dict, repr=False)
@@ -157,6 +158,31 @@ def run_engine(config_file: Path, engine: str = "mkdocs") -> None:
         raise RuntimeError(f"{engine} build failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
 
 
+def run_engine_spliced(config_file: Path, engine: str, docs: Path, site_dir: Path, pages: list[shell.Page],
+                       held: Path, base_url: str) -> int:
+    """The engine over every page but the commune pages after the first two, which are then put into the
+    shell those two give (see shell.py); when the shell does not check out, the engine builds them all.
+    Returns how many pages were spliced."""
+    if len(pages) < 3:
+        run_engine(config_file, engine)
+        return 0
+    for page in pages[2:]:
+        target = held / page.path / "index.md"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(docs / page.path / "index.md", target)
+    run_engine(config_file, engine)
+    for page in pages[2:]:
+        os.replace(held / page.path / "index.md", docs / page.path / "index.md")
+    found = shell.verified_shell(site_dir, pages[0], pages[1])
+    if found is None:
+        print("Khung trang xã không khớp, dựng mọi trang xã bằng MkDocs / commune shell did not check out: "
+              "every commune page goes through the engine", file=sys.stderr)
+        run_engine(config_file, engine)
+        return 0
+    shell.add_to_sitemap(site_dir, base_url, pages[2:])
+    return shell.write_pages(site_dir, found, pages[2:])
+
+
 # ---------------------------------------------------------------- pages
 
 def _write(path: Path, text: str) -> None:
@@ -233,8 +259,9 @@ def write_province_page(docs: Path, derived: Derived, province: ProvinceFacts, o
 
 def write_commune_page(docs: Path, derived: Derived, province: ProvinceFacts, commune: CommuneFacts, base_url: str,
                        boards: dashboards.Boards | None = None, poster_pdf: str = "",
-                       documents: dict[str, dict] | None = None) -> list[str]:
-    """One commune's page(s), downloads and QR codes; returns the pages written (docs-relative)."""
+                       documents: dict[str, dict] | None = None, spliced: list[shell.Page] | None = None) -> list[str]:
+    """One commune's page(s), downloads and QR codes; returns the pages written (docs-relative).
+    With `spliced`, the first page is also listed there so it can be put into the theme's shell."""
     path = render.commune_path(province, commune)
     url = base_url + path
     folder = docs / path
@@ -245,13 +272,16 @@ def write_commune_page(docs: Path, derived: Derived, province: ProvinceFacts, co
     for part, fragment in render.render_commune_pages(derived, province, commune, url, board=board,
                                                       poster_pdf=poster_pdf).items():
         number = f" (phần {part.rstrip('/').rsplit('-', 1)[1]})" if part else ""
-        _write(folder / part / "index.md", render.page(
-            {"title": f"Tổ CNSCĐ {commune.name}, {province.name}{number}",
-             "description": f"Ai giúp người dân dùng dịch vụ số ở {commune.name}: tổ trưởng, số điện thoại, nhóm Zalo.",
-             # Thousands of commune pages stay out of Material's search index and out of the nav.
-             "image": standalone.preview_image(commune.code),
-             "search": {"exclude": True}, "hide": ["navigation", "toc"]}, fragment))
+        meta = {"title": f"Tổ CNSCĐ {commune.name}, {province.name}{number}",
+                "description": f"Ai giúp người dân dùng dịch vụ số ở {commune.name}: tổ trưởng, số điện thoại, nhóm Zalo.",
+                # Thousands of commune pages stay out of Material's search index and out of the nav.
+                "image": standalone.preview_image(commune.code),
+                "search": {"exclude": True}, "hide": ["navigation", "toc"]}
+        _write(folder / part / "index.md", render.page(meta, fragment))
         written.append(f"{path}{part}index.md")
+        if spliced is not None and not part:
+            spliced.append(shell.Page(path, meta["title"], meta["description"], meta["image"],
+                                      render.html_block(fragment)))
     downloads.write_commune_csv(folder, f"to-cnscd-{commune.code}", list(downloads.commune_rows(province, commune)))
     posters.write_qr(url, folder / "qr.svg")
     if render.zalo_team(commune):
@@ -261,7 +291,8 @@ def write_commune_page(docs: Path, derived: Derived, province: ProvinceFacts, co
 
 def write_data_pages(docs: Path, derived: Derived, ctx: Context, base_url: str,
                      boards: dashboards.Boards | None = None, poster_pdf: str = "",
-                     documents: dict[str, dict] | None = None) -> tuple[int, int, int]:
+                     documents: dict[str, dict] | None = None,
+                     spliced: list[shell.Page] | None = None) -> tuple[int, int, int]:
     """Province and commune pages, their downloads and QR codes, and old-commune redirects."""
     units = ctx.units
     provinces = communes = 0
@@ -270,7 +301,7 @@ def write_data_pages(docs: Path, derived: Derived, ctx: Context, base_url: str,
         write_province_page(docs, derived, province, others.get(province.code, []), boards)
         provinces += 1
         for commune in province.communes:
-            write_commune_page(docs, derived, province, commune, base_url, boards, poster_pdf, documents)
+            write_commune_page(docs, derived, province, commune, base_url, boards, poster_pdf, documents, spliced)
             communes += 1
     entries = search.entries(derived, units.communes, standalone.old_labels(units))
     for name, text in search.index_files(entries).items():
@@ -353,9 +384,10 @@ def build_site(data_dir: Path, site_dir: Path, today: dt.date | None = None, bas
         documents = documents_site.write_commune_documents(ctx, derived, docs, documents_site.cache_for(data_dir),
                                                            figures=figures)
         report.seconds["documents"] = documents.seconds
+        spliced: list[shell.Page] = []
         report.provinces, report.communes, report.redirects = write_data_pages(
             docs, derived, ctx, base_url, dashboards.Boards(figures, history), posters.PDF_NAME if print_posters else "",
-            documents.links)
+            documents.links, spliced)
         report.state.update(ctx=ctx, derived=derived, figures=figures, history=history, documents=documents.links,
                             base=base, base_url=base_url, docs_source=docs_source, guides=guide_list,
                             config_path=config_path, poster_pdf=posters.PDF_NAME if print_posters else "")
@@ -377,7 +409,8 @@ def build_site(data_dir: Path, site_dir: Path, today: dt.date | None = None, bas
         aside = work / "static"
         shutil.rmtree(aside, ignore_errors=True)
         set_aside(docs, docs_source, aside)
-        run_engine(config_file, engine)
+        report.spliced = run_engine_spliced(config_file, engine, docs, site_dir, spliced, work / "spliced",
+                                            base_url)
         put_back(aside, site_dir)
         pwa.write_pwa(site_dir, base)
         lap("engine")
