@@ -27,7 +27,7 @@ from ..history.log import read_history
 from ..load import load
 from ..model import Finding, errors
 from ..validate import cached_result, store_result, validate_dataset
-from . import dashboards, downloads, formdata, guides, posters, previews, pwa, render, search, shell, sitesize, standalone
+from . import dashboards, downloads, formdata, guides, posters, previews, pwa, qrcodes, render, search, shell, sitesize, standalone
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 ASSETS = "assets/cnscd"
@@ -283,9 +283,9 @@ def write_commune_page(docs: Path, derived: Derived, province: ProvinceFacts, co
             spliced.append(shell.Page(path, meta["title"], meta["description"], meta["image"],
                                       render.html_block(fragment)))
     downloads.write_commune_csv(folder, f"to-cnscd-{commune.code}", list(downloads.commune_rows(province, commune)))
-    posters.write_qr(url, folder / "qr.svg")
+    qrcodes.write(url, folder / "qr.svg")
     if render.zalo_team(commune):
-        posters.write_qr(render.zalo_team(commune).zalo_url, folder / "zalo.svg")
+        qrcodes.write(render.zalo_team(commune).zalo_url, folder / "zalo.svg")
     return written
 
 
