@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -108,3 +110,27 @@ def test_documents_no_longer_offered_leave_the_cache(data_copy: Path, tmp_path: 
     assert "decision" not in stats.links[COMMUNE]
     assert not list((cache / COMMUNE).glob("decision-*.docx"))
     assert len(list(cache.rglob("decision-*.docx"))) == stats.communes - 1
+
+
+def test_two_worker_processes_write_the_same_bytes(first, tmp_path: Path) -> None:
+    """A national cold build renders across forked workers; the files must not depend on who rendered them.
+    Run in a fresh process: the test session may hold threads (servers), and then no fork is attempted."""
+    root, _, stats = first
+    script = ("import sys\n"
+              "from pathlib import Path\n"
+              "from cnscd.checks import Context\n"
+              "from cnscd.derive import derive\n"
+              "from cnscd.documents import site\n"
+              "from cnscd.load import load\n"
+              "from tests.conftest import SAMPLE, TODAY\n"
+              "site.PARALLEL_FROM = 0\n"
+              "ctx = Context(load(SAMPLE), TODAY)\n"
+              "out = Path(sys.argv[1])\n"
+              "stats = site.write_commune_documents(ctx, derive(ctx), out / 'docs', out / 'cache', workers=2)\n"
+              "print(stats.workers, stats.written)\n")
+    repo = Path(__file__).resolve().parents[2]
+    result = subprocess.run([sys.executable, "-c", script, str(tmp_path)], cwd=repo, capture_output=True, text=True,
+                            env={"PYTHONPATH": f"{repo}/scripts:{repo}"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["2", str(stats.written)]
+    assert files(tmp_path / "docs") == files(root / "docs")
