@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from docx.oxml.ns import qn
+from lxml import etree
 
 from . import docx_style as style
 
@@ -182,9 +183,11 @@ def grid_table(headers: Sequence[str], rows: Iterable[Sequence[object]], widths_
 
 # ---------------------------------------------------------------- the package
 
-# Parts of python-docx's template no one reads in these documents: lists, web view, the theme (every font is
-# named outright below), and an app.xml that claims «Microsoft Macintosh Word». 6,642 documents carry this.
-_DROPPED = ("/numbering", "/webSettings", "/theme", "/extended-properties")
+# Parts of python-docx's template no one reads in these documents: lists, web view, the theme and the font
+# table (every font is named outright below), an app.xml that claims «Microsoft Macintosh Word». 6,642
+# documents carry what is left, so its unused namespace declarations go too.
+_DROPPED = ("/numbering", "/webSettings", "/theme", "/fontTable", "/extended-properties")
+_IGNORABLE = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Ignorable"
 _SETTINGS_KEPT = ("defaultTabStop", "characterSpacingControl", "compat", "decimalSymbol", "listSeparator")
 _SECTION = re.compile(r"<w:sectPr\b.*</w:sectPr>", re.S)
 _CORE = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<cp:coreProperties '
@@ -216,6 +219,14 @@ def _trim(document) -> None:
             settings.remove(child)
 
 
+def _tidy(xml: bytes) -> bytes:
+    """The part without namespace declarations it never uses (and without the compatibility list naming them)."""
+    root = etree.fromstring(xml)
+    root.attrib.pop(_IGNORABLE, None)
+    etree.cleanup_namespaces(root)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
 @functools.cache
 def template() -> Template:
     """The package python-docx makes through docx_style, slimmed, once per process.
@@ -229,7 +240,7 @@ def template() -> Template:
     buffer = io.BytesIO()
     document.save(buffer)
     with zipfile.ZipFile(buffer) as package:
-        parts = {name: package.read(name) for name in package.namelist()}
+        parts = {name: _tidy(package.read(name)) for name in package.namelist()}
     body = parts.pop("word/document.xml").decode()
     parts.pop("docProps/core.xml")
     return Template(parts, _SECTION.search(body).group(0))
