@@ -142,6 +142,11 @@ def test_keep_last_good_keeps_a_failing_provinces_previous_folder(provinces: Pat
     assert code == 1
     assert "giữ bản cũ / kept" in printed and "file-missing" in printed
     assert package_files(out) == package_files(SAMPLE)
+    # Gone altogether: the province is known by the folder name in its address, and kept again.
+    shutil.rmtree(provinces / "04-cao-bang")
+    assert main(["federate", "--out", str(out), "--today", DAY, "--keep-last-good", *sources]) == 1
+    assert "04 Tỉnh Cao Bằng" in capsys.readouterr().out
+    assert package_files(out) == package_files(SAMPLE)
     # Without the flag the province is left out.
     assert main(["federate", "--out", str(out), "--today", DAY, *sources]) == 1
     assert not (out / "provinces" / "04-cao-bang").exists()

@@ -88,9 +88,18 @@ def _parse(raw: bytes, name: str) -> object:
     return yaml.safe_load(text) if name.endswith((".yaml", ".yml")) else json.loads(text)
 
 
+def _code_in_address(text: str) -> str | None:
+    """The province an address names (`…/79-ho-chi-minh/…`), so an unreachable source is still known by province."""
+    for part in reversed(text.replace("\\", "/").split("/")):
+        match = package.PARTITION_DIR.match(part)
+        if match:
+            return match["code"]
+    return None
+
+
 def stage(source: Source, target: Path, limits: Limits, today: dt.date) -> Province:
     """Fetch one package into `target` (its own layout), then validate it with the same rules as `cnscd validate`."""
-    result = Province(source.text)
+    result = Province(source.text, code=_code_in_address(source.text))
     try:
         descriptor = _parse(source.read_descriptor(), source.descriptor)
     except FetchError as exc:
@@ -101,7 +110,7 @@ def stage(source: Source, target: Path, limits: Limits, today: dt.date) -> Provi
                     f"The descriptor cannot be parsed: {str(exc)[:200]}")
         return result
     plan: Plan = vet(descriptor)
-    result.code, result.folder = plan.province_code, plan.folder
+    result.code, result.folder = plan.province_code or result.code, plan.folder
     result.findings += plan.findings
     if plan.findings:
         return result
@@ -205,10 +214,11 @@ def federate(sources: list[str], out: Path, today: dt.date, limits: Limits | Non
         federation = Federation(out, provinces)
         while reference is not None:
             folders = {p.folder: p.staged / "provinces" / p.folder for p in provinces if p.staged}
-            for p in provinces:
-                old = previous.get(p.code or "")
-                if not p.staged and old is not None and old.name not in folders and p.code not in seen:
-                    folders[old.name] = old
+            staged = {p.code for p in provinces if p.staged}
+            # A province left out this time keeps its previous folder, unless another source supplied it.
+            kept = {p.code: previous[p.code] for p in provinces
+                    if not p.staged and p.code in previous and p.code not in staged}
+            folders.update({path.name: path for path in kept.values()})
             if not folders:
                 break
             merged = work / "merged"
@@ -218,8 +228,7 @@ def federate(sources: list[str], out: Path, today: dt.date, limits: Limits | Non
             blamed = {package.partition_of(item.file) for item in errors(found)}
             if not blamed:
                 for p in provinces:
-                    p.status = MERGED if p.staged else (KEPT if previous.get(p.code or "") and
-                                                        previous[p.code].name in folders else LEFT_OUT)
+                    p.status = MERGED if p.staged else KEPT if p.code in kept else LEFT_OUT
                 federation.findings = found
                 _swap(merged, out)
                 federation.built = True
