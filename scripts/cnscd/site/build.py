@@ -335,7 +335,8 @@ def find_config(data_dir: Path) -> Path:
 
 def build_site(data_dir: Path, site_dir: Path, today: dt.date | None = None, base_url: str | None = None,
                config_path: Path | None = None, keep_build_dir: Path | None = None,
-               engine: str = "mkdocs", preview_cache: Path | None = None, print_posters: bool = False) -> BuildReport:
+               engine: str = "mkdocs", preview_cache: Path | None = None, print_posters: bool = False,
+               chromium: str | None = None) -> BuildReport:
     """Build the whole site into site_dir; raises BuildRefused when data or guides have errors."""
     today = today or dt.date.today()
     data_dir, site_dir = Path(data_dir), Path(site_dir).resolve()
@@ -369,6 +370,7 @@ def build_site(data_dir: Path, site_dir: Path, today: dt.date | None = None, bas
     lap("derive")
     figures = compute_figures(ctx, derived)  # once: dashboards (and documents) read them
     history = read_history(data_dir, ctx.units)  # one `git log` for the whole build
+    posters.date_communes(history, ctx)  # communes git does not date: by their newest row (the poster's date)
     lap("figures")
 
     work = Path(tempfile.mkdtemp(prefix="cnscd-build-")) if keep_build_dir is None else Path(keep_build_dir)
@@ -418,9 +420,10 @@ def build_site(data_dir: Path, site_dir: Path, today: dt.date | None = None, bas
         report.redirects = standalone.write_redirects(site_dir, derived, ctx.units, base_url)
         standalone.write_previews(site_dir, derived, ctx.units, preview_cache or previews.default_cache())
         lap("standalone")
-        if print_posters:  # slow (about 2 s a commune the first time): only when asked, cached by content
-            posters.print_pdfs(site_dir, [render.commune_path(p, c) for p in derived.provinces for c in p.communes],
-                               (preview_cache or previews.default_cache()).parent / "posters")
+        if print_posters:  # one Chromium prints what changed (about 0.2 s CPU a poster); the rest is cached
+            report.state["posters"] = posters.print_pdfs(
+                site_dir, [render.commune_path(p, c) for p in derived.provinces for c in p.communes],
+                preview_cache.parent / "posters" if preview_cache else posters.default_cache(), base_url, chromium)
             lap("posters")
         report.size = sitesize.measure(site_dir)
     finally:

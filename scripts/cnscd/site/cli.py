@@ -8,12 +8,21 @@ from pathlib import Path
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from ..cli import EXIT_INVALID, EXIT_OK, print_findings
+    from ..cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, print_findings
+    from . import posters
     from .build import BuildRefused, build_site
 
     try:
+        if args.posters:  # before the build, not after minutes of it
+            posters.check_chromium(posters.chromium_path(args.chromium))
         report = build_site(args.data, args.site_dir, today=args.today, base_url=args.base_url, config_path=args.config,
-                            engine=args.engine, print_posters=args.posters)
+                            engine=args.engine, print_posters=args.posters, chromium=args.chromium)
+    except posters.ChromiumMissing as missing:
+        print(missing, file=sys.stderr)
+        return EXIT_USAGE
+    except posters.PosterFailed as failed:
+        print(failed, file=sys.stderr)
+        return EXIT_INVALID
     except BuildRefused as refused:
         print("Không dựng trang vì dữ liệu có lỗi / not building: the data has errors", file=sys.stderr)
         print_findings(refused.findings, "text", args.data)
@@ -21,6 +30,11 @@ def cmd_build(args: argparse.Namespace) -> int:
     print(f"Đã dựng {report.pages} trang ({report.provinces} tỉnh, {report.communes} xã, {report.redirects} địa chỉ xã cũ, "
           f"{report.guides} hướng dẫn) vào {report.site_dir} / built {report.pages} pages; "
           + ", ".join(f"{stage} {seconds:.1f}s" for stage, seconds in report.seconds.items()))
+    if "posters" in report.state:
+        run = report.state["posters"]
+        print(f"Áp phích / posters: in mới {run.printed} ({run.cpu_seconds:.1f} s CPU), lấy lại {run.reused} / "
+              f"printed {run.printed}, cached {run.reused}; "
+              f"{sum(run.pdf_bytes) // max(1, len(run.pdf_bytes)) // 1024} KB mỗi tệp PDF / KB per PDF")
     if report.size is not None:  # what static hosting counts; a file over 5 MB is a warning, not a failure
         from .sitesize import findings, summary
         print(f"Dung lượng / size: {summary(report.size)}")
@@ -55,6 +69,9 @@ def register(sub, add) -> None:
                    help="trình dựng trang / static-site engine (Zensical reads the same mkdocs.yml)")
     p.add_argument("--posters", action="store_true",
                    help="in sẵn áp phích PDF cho các xã có dữ liệu (Chromium, có bộ nhớ đệm) / print poster PDFs")
+    p.add_argument("--chromium", default=None, metavar="PATH",
+                   help="Chromium hoặc Chrome để in áp phích (mặc định $CNSCD_CHROMIUM, rồi /usr/bin/chromium) / "
+                        "browser that prints the posters")
     p = add("serve", cmd_serve, "Xem trước trang, tự cập nhật khi sửa data/ hoặc docs/ / live preview that follows edits")
     p.add_argument("--host", default="127.0.0.1", help="địa chỉ nghe / address to listen on (127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="cổng / port (0: một cổng trống / any free port)")

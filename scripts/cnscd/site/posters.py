@@ -1,24 +1,48 @@
 """Notice-board posters: the QR codes on a commune page (the print layout is in assets/site.css), and a
 ready A4 PDF per commune for phones that cannot print.
 
-PDFs come from Debian's Chromium printing the built page itself (`--print-to-pdf`), about 2 s a page, so
-they are made only when asked (`cnscd build --posters`), only for communes with data, and cached by a
-hash of the page and everything it prints with: an unchanged commune is never printed twice.
+The PDFs are the built pages themselves printed by one headless Chromium (Playwright, two pages at once),
+served from the site folder under the site's own address, so links in the PDF lead to the real site and
+nothing leaves the machine. A PDF is cached by what the poster shows on paper (its printed part of the
+page, the QR codes and the stylesheets), never by the whole page, whose navigation and dashboards change
+with every build; and the poster's date is the date of the commune's data, so an unchanged commune is
+never printed twice.
 """
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
+import datetime as dt
+import functools
 import hashlib
 import os
+import re
+import resource
 import shutil
-import subprocess
-import tempfile
+import time
+import urllib.parse
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import segno
+from lxml import html as lxml_html
+
+from ..checks import Context
+from ..history.log import History
+from ..load import parse_date
 
 PDF_NAME = "ap-phich.pdf"
 CHROMIUM = "/usr/bin/chromium"
+# Bump when the way posters are printed changes (page options, Chromium flags): every cached PDF is redone.
+POSTER_VERSION = "4"
+PAGE_RECYCLE = 200  # a page is closed and opened again after this many posters: Chromium's memory stays flat
+KEEP_DAYS = 30  # cached PDFs no build used for this long are removed (the deploy cache stays bounded)
+# No request may leave the machine: every address is answered from the site folder or refused, and
+# the resolver knows no host, in case Chromium itself tries (prefetch, safe browsing).
+CHROMIUM_ARGS = ["--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic", "--host-resolver-rules=MAP * ~NOTFOUND"]
 
 
 def write_qr(url: str, path: Path) -> None:
@@ -29,33 +53,285 @@ def write_qr(url: str, path: Path) -> None:
 
 
 class ChromiumMissing(RuntimeError):
-    """Printing posters needs Debian's chromium package (make system-deps)."""
+    """Printing posters needs Chromium (Debian's chromium package, or Google Chrome) and Playwright."""
 
 
-def _key(folder: Path, site_dir: Path) -> str:
-    digest = hashlib.sha256()
-    for path in (folder / "index.html", folder / "qr.svg", folder / "zalo.svg", site_dir / "assets" / "cnscd" / "site.css"):
-        digest.update(path.name.encode() + b"\0" + (path.read_bytes() if path.is_file() else b"") + b"\0")
-    return digest.hexdigest()[:24]
+class PosterFailed(RuntimeError):
+    """Chromium could not print some posters: the build stops rather than link to a missing PDF."""
 
 
-def print_pdfs(site_dir: Path, paths: list[str], cache: Path, chromium: str = CHROMIUM) -> int:
-    """<path>/ap-phich.pdf for each commune page; returns how many were printed (the rest came from cache)."""
-    if not Path(chromium).exists() and not shutil.which(chromium):
-        raise ChromiumMissing(f"Không thấy Chromium để in áp phích (make system-deps) / Chromium not found: {chromium}")
+def chromium_path(explicit: str | None = None) -> str:
+    """--chromium, else $CNSCD_CHROMIUM (deploy points it at Google Chrome), else Debian's chromium."""
+    return explicit or os.environ.get("CNSCD_CHROMIUM") or CHROMIUM
+
+
+def default_cache() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "cnscd" / "posters"
+
+
+# ---------------------------------------------------------------- the poster's date
+
+def date_communes(history: History, ctx: Context) -> None:
+    """Date each commune that git does not (no checkout, a shallow clone) by the newest date in its rows.
+
+    The poster prints «Số liệu ngày …» from history.commune_updated: the day the commune's data last
+    changed, never the build day, so the poster (and its cached PDF) stays the same until the data does.
+    Dates after today (planned trainings) are not the data's date.
+    """
+    found: dict[str, dt.date] = {}
+    today = ctx.today
+
+    def note(code: str | None, *values: str) -> None:
+        for value in values:
+            day = parse_date(value) if value else None
+            if code and day is not None and day <= today and (code not in found or day > found[code]):
+                found[code] = day
+
+    decisions = ctx.dataset.index("decisions", "decision_id")
+    team_commune = {team_id: ctx.current_commune(team) for team_id, team in ctx.teams.items()}
+    for team_id, team in ctx.teams.items():
+        note(team_commune[team_id], team.get("established_on", ""), team.get("ended_on", ""),
+             decisions.get(team.get("decision_id", ""), {}).get("signed_on", ""))
+    person_communes: dict[str, set[str]] = {}
+    for member in ctx.dataset.rows("members"):
+        code = team_commune.get(member.get("team_id", ""))
+        note(code, member.get("joined_on", ""), member.get("left_on", ""), member.get("phone_consent_on", ""))
+        if code:
+            person_communes.setdefault(member.get("person_id", ""), set()).add(code)
+    for table in ("reports", "trainings", "withdrawals"):
+        for row in ctx.dataset.rows(table):
+            if table == "reports":
+                codes: Iterable[str | None] = [team_commune.get(row.get("team_id", ""))]
+            elif table == "trainings":
+                codes = [row.get("commune_code", "")]
+            else:
+                codes = person_communes.get(row.get("person_id", ""), ())
+            for code in codes:
+                note(code, *(row.get(name, "") for name in ("submitted_on", "held_on", "requested_on", "applied_on")))
+    for code, day in found.items():
+        history.commune_updated.setdefault(code, day)
+
+
+# ---------------------------------------------------------------- what a poster shows
+
+_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+_CLASS_ONLY = re.compile(r"\s*\.([\w-]+)\s*")
+
+
+def paper_hidden_classes(css: str) -> set[str]:
+    """Classes the stylesheet hides on paper (`@media print { .x, .y { display: none } }`).
+
+    Read from the stylesheet itself, so the cache key never disagrees with what is printed.
+    """
+    css = _COMMENT.sub("", css)
+    hidden: set[str] = set()
+    for match in re.finditer(r"@media\s+print\s*\{", css):
+        depth, start = 1, match.end()
+        end = start
+        while depth and end < len(css):
+            depth += {"{": 1, "}": -1}.get(css[end], 0)
+            end += 1
+        for selectors, declarations in _RULE.findall(css[start:end - 1]):
+            if re.search(r"display\s*:\s*none", declarations):
+                hidden.update(m.group(1) for s in selectors.split(",") if (m := _CLASS_ONLY.fullmatch(s)))
+    return hidden
+
+
+@functools.lru_cache(maxsize=64)
+def _file_bytes(path: Path, _stamp: tuple[int, int]) -> bytes:
+    return path.read_bytes()
+
+
+def _read(path: Path) -> bytes:
+    """Stylesheets are shared by every page: read once per build (keyed by size and time)."""
+    if not path.is_file():
+        return b""
+    stat = path.stat()
+    return _file_bytes(path, (stat.st_size, stat.st_mtime_ns))
+
+
+def _local(site_dir: Path, folder: Path, href: str) -> Path | None:
+    """The file a relative address in a page names, if it is inside the site."""
+    if not href or "://" in href or href.startswith(("data:", "//", "/")):
+        return None
+    target = (folder / urllib.parse.unquote(href.split("#", 1)[0].split("?", 1)[0])).resolve()
+    return target if target.is_relative_to(site_dir) else None
+
+
+def poster_key(site_dir: Path, path: str) -> str:
+    """A hash of everything that reaches paper: the poster's printed part of the page (what the print
+    stylesheet hides left out), its pictures (QR codes), the stylesheets and POSTER_VERSION."""
+    site_dir = site_dir.resolve()
+    folder = site_dir / path
+    page = lxml_html.fromstring((folder / "index.html").read_bytes())
+    digest = hashlib.sha256(f"poster {POSTER_VERSION}\0".encode())
+    sheets = [_read(target) for link in page.iter("link") if "stylesheet" in (link.get("rel") or "")
+              if (target := _local(site_dir, folder, link.get("href", ""))) is not None]
+    styles = [(style.text or "").encode() for style in page.iter("style")]
+    hidden: set[str] = set()
+    for css in [*sheets, *styles]:
+        hidden |= paper_hidden_classes(css.decode("utf-8", "replace"))
+    for part in [*sheets, *styles, (page.findtext(".//title") or "").encode()]:
+        digest.update(len(part).to_bytes(8, "big") + part)
+    posters = page.find_class("cnscd-poster")
+    if not posters:
+        raise PosterFailed(f"{path}: trang không có áp phích / the page has no poster (table.cnscd-poster)")
+    poster = posters[0]
+    for element in list(poster.iter()):
+        if element is not poster and hidden & set((element.get("class") or "").split()) and element.getparent() is not None:
+            element.drop_tree()  # keeps the text after it
+    printed = lxml_html.tostring(poster, encoding="utf-8")
+    digest.update(len(printed).to_bytes(8, "big") + printed)
+    for image in poster.iter("img"):
+        target = _local(site_dir, folder, image.get("src", ""))
+        picture = target.read_bytes() if target is not None and target.is_file() else b""
+        digest.update(len(picture).to_bytes(8, "big") + picture)
+    return digest.hexdigest()[:32]
+
+
+# ---------------------------------------------------------------- printing
+
+@dataclass
+class PosterRun:
+    """What a run did: posters printed, taken from the cache, and what printing cost."""
+
+    printed: int = 0
+    reused: int = 0
+    cpu_seconds: float = 0.0  # this process and Chromium together, for the printed ones
+    pdf_bytes: list[int] = field(default_factory=list)  # size of every poster in the site
+
+
+def _cpu() -> float:
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _mime(path: Path) -> str:
+    return {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml",
+            ".png": "image/png", ".woff2": "font/woff2", ".js": "text/javascript"}.get(path.suffix, "application/octet-stream")
+
+
+async def _print_all(jobs: list[tuple[str, Path]], site_dir: Path, base_url: str, chromium: str, workers: int) -> list[str]:
+    """Print each (path, target) page to its target PDF; returns the paths that failed, with why."""
+    from playwright.async_api import Error as PlaywrightError
+    from playwright.async_api import async_playwright
+
+    async def serve(route) -> None:
+        url = route.request.url
+        if not url.startswith(base_url):
+            await route.abort("blockedbyclient")
+            return
+        relative = urllib.parse.unquote(url[len(base_url):].split("#", 1)[0].split("?", 1)[0])
+        target = (site_dir / relative).resolve()
+        if target.is_dir():
+            target = target / "index.html"
+        if not target.is_relative_to(site_dir) or not target.is_file():
+            await route.fulfill(status=404, body="")
+            return
+        await route.fulfill(status=200, body=target.read_bytes(), content_type=_mime(target))
+
+    failed: list[str] = []
+    queue = list(reversed(jobs))
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, headless=True)
+        # Printing needs no script: the poster is the page and its print stylesheet.
+        context = await browser.new_context(java_script_enabled=False, service_workers="block")
+        await context.route("**/*", serve)
+
+        async def worker() -> None:
+            page, used = None, 0
+            while queue:
+                path, target = queue.pop()
+                if page is None or used >= PAGE_RECYCLE:
+                    if page is not None:
+                        await page.close()
+                    page, used = await context.new_page(), 0
+                    await page.emulate_media(media="print")
+                used += 1
+                try:
+                    response = await page.goto(base_url + path, wait_until="load", timeout=60_000)
+                    if response is None or not response.ok:
+                        raise PosterFailed(f"HTTP {response.status if response else '—'}")
+                    pdf = await page.pdf(format="A4", prefer_css_page_size=True, print_background=True)
+                except (PlaywrightError, PosterFailed) as error:
+                    failed.append(f"{path}: {str(error).splitlines()[0]}")
+                    continue
+                partial = target.with_name(f"{target.stem}.{os.getpid()}.tmp")
+                partial.write_bytes(pdf)
+                partial.replace(target)
+            if page is not None:
+                await page.close()
+
+        try:
+            await asyncio.gather(*(worker() for _ in range(workers)))
+        finally:
+            await context.close()
+            await browser.close()
+    return failed
+
+
+def check_chromium(chromium: str) -> str:
+    """The browser's path; raises ChromiumMissing (before any work is done) when it or Playwright is missing."""
+    found = chromium if Path(chromium).is_file() else shutil.which(chromium)
+    if not found:
+        raise ChromiumMissing(f"Không thấy Chromium để in áp phích (make system-deps, hoặc --chromium / CNSCD_CHROMIUM) / "
+                              f"Chromium not found: {chromium}")
+    try:
+        import playwright  # noqa: F401
+    except ImportError as error:
+        raise ChromiumMissing("Thiếu gói playwright để in áp phích (make site) / Playwright missing") from error
+    return found
+
+
+def print_pdfs(site_dir: Path, paths: list[str], cache: Path, base_url: str, chromium: str | None = None,
+               workers: int | None = None) -> PosterRun:
+    """<path>/ap-phich.pdf for each commune page; only posters not in the cache are printed.
+
+    base_url: the site's address; pages are served under it from site_dir, so the PDF's links are the
+    site's. Two pages print at once when there are several posters and two cores (Chromium does the work).
+    """
+    site_dir = Path(site_dir).resolve()
+    run = PosterRun()
+    if not paths:
+        return run
+    chromium = check_chromium(chromium_path(chromium))
     cache.mkdir(parents=True, exist_ok=True)
-    printed = 0
-    with tempfile.TemporaryDirectory(prefix="cnscd-chromium-") as profile:
-        for path in paths:
-            folder = site_dir / path
-            cached = cache / f"{_key(folder, site_dir)}.pdf"
-            if not cached.is_file():
-                partial = cached.with_suffix(f".{os.getpid()}.tmp")
-                subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
-                                "--disable-background-networking", "--no-first-run", f"--user-data-dir={profile}",
-                                f"--print-to-pdf={partial}", (folder / "index.html").as_uri()],
-                               check=True, capture_output=True, timeout=120)
-                partial.replace(cached)
-                printed += 1
-            shutil.copyfile(cached, folder / PDF_NAME)
-    return printed
+    keyed = [(path, cache / f"{poster_key(site_dir, path)}.pdf") for path in paths]
+    todo: dict[Path, str] = {}
+    for path, cached in keyed:
+        if not cached.is_file():
+            todo.setdefault(cached, path)  # two identical posters (never in practice) print once
+    if todo:
+        workers = workers or (min(2, os.cpu_count() or 1) if len(todo) >= 4 else 1)
+        before = _cpu()
+        jobs = [(path, cached) for cached, path in todo.items()]
+        # In a thread of its own: the caller may already run an event loop (the preview server, Playwright's sync API).
+        with concurrent.futures.ThreadPoolExecutor(1) as thread:
+            failed = thread.submit(asyncio.run, _print_all(jobs, site_dir, base_url, chromium, workers)).result()
+        run.cpu_seconds = round(_cpu() - before, 3)
+        if failed:
+            raise PosterFailed("Không in được áp phích / posters not printed:\n" + "\n".join(failed))
+        run.printed = len(todo)
+    now = time.time()
+    for path, cached in keyed:
+        os.utime(cached, (now, now))  # used by this build: kept by prune()
+        shutil.copyfile(cached, site_dir / path / PDF_NAME)
+        run.pdf_bytes.append(cached.stat().st_size)
+    run.reused = len(keyed) - run.printed
+    prune(cache, now - KEEP_DAYS * 86400)
+    return run
+
+
+def prune(cache: Path, before: float) -> int:
+    """Remove cached PDFs no build has used since `before` (a commune's old posters); returns how many."""
+    removed = 0
+    for path in cache.glob("*.pdf"):
+        if path.stat().st_mtime < before:
+            path.unlink(missing_ok=True)
+            removed += 1
+    for path in cache.glob("*.tmp"):  # a print interrupted long ago
+        if path.stat().st_mtime < before:
+            path.unlink(missing_ok=True)
+    return removed
