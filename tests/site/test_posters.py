@@ -152,3 +152,21 @@ def test_old_cached_posters_are_removed(tmp_path):
     os.utime(old, (time.time() - 40 * 86400,) * 2)
     assert posters.prune(tmp_path, time.time() - posters.KEEP_DAYS * 86400) == 1
     assert not old.exists() and fresh.exists()
+
+
+def test_deploy_prints_the_posters_and_keeps_their_cache(monkeypatch):
+    import yaml
+
+    from tests.conftest import ROOT
+
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "deploy.yml").read_text(encoding="utf-8"))
+    steps = workflow["jobs"]["build"]["steps"]
+    build = next(step for step in steps if "cnscd build" in step.get("run", ""))
+    assert "--posters" in build["run"] and build["env"]["CNSCD_CHROMIUM"]
+    caches = [step for step in steps if step.get("uses", "").startswith("actions/cache@")]
+    assert len({step["uses"] for step in caches}) == 1  # one pinned version of the action
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setenv("HOME", "/home/runner")
+    kept = [Path(path.replace("~", "/home/runner")) for step in caches for path in step["with"]["path"].split()]
+    assert posters.default_cache() in kept
+    assert steps.index(caches[-1]) < steps.index(build)
