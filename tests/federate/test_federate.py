@@ -152,39 +152,27 @@ def test_keep_last_good_keeps_a_failing_provinces_previous_folder(provinces: Pat
     assert not (out / "provinces" / "04-cao-bang").exists()
 
 
-def test_reference_tables_must_agree(provinces: Path, tmp_path: Path) -> None:
+def test_reference_tables_conflicts_and_duplicates(provinces: Path, tmp_path: Path) -> None:
+    # Thái Nguyên carries another indicators table; each package is valid alone.
     edit(provinces / "19-thai-nguyen", "indicators.csv", "code", "dvc_dossiers", name_en="Dossiers (changed)")
     reseal(provinces / "19-thai-nguyen")
-    report = tmp_path / "r.json"
-    assert main(["federate", "--out", str(tmp_path / "n"), "--today", DAY, "--report", str(report),
-                 *(str(provinces / name) for name in ALL)]) == 1
-    outcome = json.loads(report.read_text(encoding="utf-8"))["provinces"]
-    assert [p["status"] for p in outcome] == ["merged", "left-out", "merged", "merged", "merged"]
-    assert [(f["file"], f["code"]) for f in outcome[1]["findings"]] == [("indicators.csv", "reference-differs")]
-
-
-def test_a_conflict_across_provinces_leaves_out_the_province_it_is_found_in(provinces: Path, tmp_path: Path) -> None:
-    # Each package is valid alone, but Hồ Chí Minh City reuses a member id of Cao Bằng's.
+    # Hồ Chí Minh City reuses a member id of Cao Bằng's: valid alone, a duplicate key once merged.
     folder = provinces / "79-ho-chi-minh"
     edit(folder, "provinces/79-ho-chi-minh/members.csv", "member_id", "M79-000002", member_id="M04-000002")
     reseal(folder)
     assert main(["validate", "--data", str(folder), "--today", DAY]) == 0
     report = tmp_path / "r.json"
-    assert main(["federate", "--out", str(tmp_path / "n"), "--today", DAY, "--report", str(report),
-                 *(str(provinces / name) for name in ALL)]) == 1
-    outcome = {p["province_code"]: p for p in json.loads(report.read_text(encoding="utf-8"))["provinces"]}
-    left_out = [code for code, p in outcome.items() if p["status"] == "left-out"]
-    assert len(left_out) == 1
-    codes = {(f["code"], f["field"]) for f in outcome[left_out[0]]["findings"]}
-    assert ("national-conflict", "member_id") in codes
-    assert not (tmp_path / "n" / "provinces" / f"{left_out[0]}-{outcome[left_out[0]]['folder'][3:]}").exists()
-
-
-def test_the_same_province_twice_is_merged_once(provinces: Path, tmp_path: Path) -> None:
-    report = tmp_path / "r.json"
-    one = str(provinces / "79-ho-chi-minh")
-    assert main(["federate", "--out", str(tmp_path / "n"), "--today", DAY, "--report", str(report), one,
-                 one + "/datapackage.yaml"]) == 1
-    second = json.loads(report.read_text(encoding="utf-8"))["provinces"][1]
-    assert (second["status"], [f["code"] for f in second["findings"]]) == ("left-out", ["province-duplicate"])
-    assert [p.name for p in (tmp_path / "n" / "provinces").iterdir()] == ["79-ho-chi-minh"]
+    # Quảng Ngãi is given twice.
+    sources = [str(provinces / name) for name in ALL] + [str(provinces / "51-quang-ngai" / "datapackage.yaml")]
+    assert main(["federate", "--out", str(tmp_path / "n"), "--today", DAY, "--report", str(report), *sources]) == 1
+    outcome = json.loads(report.read_text(encoding="utf-8"))["provinces"]
+    status = [p["status"] for p in outcome]
+    assert status[1] == "left-out" and status[5] == "left-out" and status[2] == status[3] == "merged"
+    assert [(f["file"], f["code"]) for f in outcome[1]["findings"]] == [("indicators.csv", "reference-differs")]
+    assert [f["code"] for f in outcome[5]["findings"]] == ["province-duplicate"]
+    # The conflict leaves out the province it is found in (the later one in national order), with the key named.
+    conflicted = [p for p in (outcome[0], outcome[4]) if p["status"] == "left-out"]
+    assert len(conflicted) == 1
+    assert ("national-conflict", "member_id") in {(f["code"], f["field"]) for f in conflicted[0]["findings"]}
+    merged = sorted(p.name for p in (tmp_path / "n" / "provinces").iterdir())
+    assert merged == sorted({"04-cao-bang", "51-quang-ngai", "75-dong-nai", "79-ho-chi-minh"} - {conflicted[0]["folder"]})
