@@ -116,3 +116,17 @@ def test_a_declared_size_over_the_cap_is_refused_before_fetching(provinces: Path
     assert result.staged is None
     finding, = result.findings
     assert (finding.file, finding.code) == ("units/communes.csv", "file-too-large")
+
+
+def test_a_yaml_descriptor_with_aliases_is_refused(provinces: Path, tmp_path: Path) -> None:
+    import datetime as dt
+
+    from cnscd.federate.run import Limits, stage
+
+    folder = provinces / "79-ho-chi-minh"
+    text = (folder / "datapackage.yaml").read_text(encoding="utf-8")
+    (folder / "datapackage.yaml").write_text(text.replace("licenses:", "x: &a [1, 2]\ny: [*a, *a]\nlicenses:"),
+                                             encoding="utf-8")
+    result = stage(Source(str(folder / "datapackage.yaml")), tmp_path / "stage", Limits(), dt.date(2026, 11, 22))
+    assert [(f.file, f.code) for f in result.findings] == [("datapackage.yaml", "descriptor-malformed")]
+    assert "aliases" in result.findings[0].message_en and result.code == "79"

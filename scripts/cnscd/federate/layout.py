@@ -66,9 +66,10 @@ class Plan:
     files: list[str] = field(default_factory=list)
     declared: dict[str, dict] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    descriptor: str = DESCRIPTOR_JSON
 
     def refuse(self, where: str | None, code: str, vi: str, en: str) -> None:
-        self.findings.append(Finding(DESCRIPTOR_JSON, None, where, code, vi, en))
+        self.findings.append(Finding(self.descriptor, None, where, code, vi, en))
 
 
 def safe_path(path: object) -> bool:
@@ -76,9 +77,9 @@ def safe_path(path: object) -> bool:
     return isinstance(path, str) and len(path) <= 200 and bool(_SAFE_PATH.match(path)) and ".." not in path.split("/")
 
 
-def vet(descriptor: object) -> Plan:
+def vet(descriptor: object, name: str = DESCRIPTOR_JSON) -> Plan:
     """Check a descriptor's shape and every path it names; the plan lists the files to fetch."""
-    plan = Plan()
+    plan = Plan(descriptor=name)
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
         plan.refuse(None, "descriptor-malformed", "Tệp mô tả phải là một đối tượng JSON có danh sách «resources»",
                     "The descriptor must be a JSON object with a «resources» list")

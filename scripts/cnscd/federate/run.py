@@ -85,7 +85,12 @@ class Federation:
 
 def _parse(raw: bytes, name: str) -> object:
     text = raw.decode("utf-8-sig")
-    return yaml.safe_load(text) if name.endswith((".yaml", ".yml")) else json.loads(text)
+    if not name.endswith((".yaml", ".yml")):
+        return json.loads(text)
+    # A descriptor has no use for YAML aliases; refusing them keeps an alias bomb from expanding.
+    if any(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text, Loader=yaml.SafeLoader)):
+        raise ValueError("YAML aliases (*name) are not accepted in a descriptor")
+    return yaml.safe_load(text)
 
 
 def _code_in_address(text: str) -> str | None:
@@ -100,16 +105,17 @@ def _code_in_address(text: str) -> str | None:
 def stage(source: Source, target: Path, limits: Limits, today: dt.date) -> Province:
     """Fetch one package into `target` (its own layout), then validate it with the same rules as `cnscd validate`."""
     result = Province(source.text, code=_code_in_address(source.text))
+    name = source.descriptor.rsplit("/", 1)[-1]
     try:
         descriptor = _parse(source.read_descriptor(), source.descriptor)
     except FetchError as exc:
-        result.fail(exc.code, exc.message_vi, exc.message_en)
+        result.fail(exc.code, exc.message_vi, exc.message_en, name)
         return result
     except (UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
         result.fail("descriptor-malformed", f"Tệp mô tả không đọc được: {str(exc)[:200]}",
-                    f"The descriptor cannot be parsed: {str(exc)[:200]}")
+                    f"The descriptor cannot be parsed: {str(exc)[:200]}", name)
         return result
-    plan: Plan = vet(descriptor)
+    plan: Plan = vet(descriptor, name)
     result.code, result.folder = plan.province_code or result.code, plan.folder
     result.findings += plan.findings
     if plan.findings:
