@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from . import package, periods
 from .load import Dataset, Row, parse_date
+from .load import schema as load_schema
 from .model import Finding, Level, Role, Scheme, Severity, Status
 from .phones import normalise_phone
 from .text import FORMULA_PREFIXES, has_control, has_html, is_nfc, maybe_unsafe, tone_key
@@ -32,7 +33,7 @@ class Context:
 
     dataset: Dataset
     today: dt.date
-    units: Units = field(init=False)
+    units: Units = None  # type: ignore[assignment]  # given when the caller already has them (one per province run)
     teams: dict[str, Row] = field(init=False)
     villages: dict[str, Row] = field(init=False)
     members_by_team: dict[str, list[Row]] = field(init=False)
@@ -40,7 +41,8 @@ class Context:
     _active: dict[str, list[Row]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.units = Units.from_dataset(self.dataset)
+        if self.units is None:
+            self.units = Units.from_dataset(self.dataset)
         self.teams = self.dataset.index("teams", "team_id")
         self.villages = self.dataset.index("villages", "village_id")
         self.members_by_team = defaultdict(list)
@@ -48,7 +50,7 @@ class Context:
             self.members_by_team[member["team_id"]].append(member)
         self.string_fields = {}
         for table in package.TABLES:
-            schema = package.load_schema(self.dataset.root, table)
+            schema = load_schema(self.dataset.root, table)
             self.string_fields[table] = {f["name"] for f in schema["fields"] if f.get("type", "string") == "string"}
 
     def active_members(self, team_id: str) -> list[Row]:
@@ -93,7 +95,7 @@ def check_text_cells(ctx: Context) -> Iterator[Finding]:
     """Text is NFC, free of control characters and HTML, and never starts a spreadsheet formula."""
     for table in _TEXT_TABLES:
         strings = ctx.string_fields[table]
-        for row in ctx.dataset.rows(table):
+        for row in ctx.dataset.checked_rows(table):
             if row.raw is not None:
                 for name, raw in row.raw.items():
                     if raw and not is_nfc(raw):

@@ -113,15 +113,16 @@ def checked_columns(schema: dict) -> list[str]:
 def check_contact_in_text(ctx: Context) -> Iterator[Finding]:
     """No phone number or e-mail address outside the consented phone column, in any table."""
     from . import package
+    from .load import schema as load_schema
 
     for table in package.TABLES:
         try:
-            names = checked_columns(package.load_schema(ctx.dataset.root, table))
+            names = checked_columns(load_schema(ctx.dataset.root, table))
         except OSError:
             continue
         if not names:
             continue
-        rows = ctx.dataset.rows(table)
+        rows = ctx.dataset.checked_rows(table)
         getter = operator.itemgetter(*names) if len(names) > 1 else None
         # One prefilter scan per block of rows (contacts are rare): a block that passes is scanned row by row.
         for start in range(0, len(rows), _BLOCK):

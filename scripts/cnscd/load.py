@@ -8,8 +8,15 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
+import io
+import re
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import yaml
 
 from . import package
 from .text import clean
@@ -51,9 +58,16 @@ class Dataset:
     tables: dict[str, list[Row]] = field(default_factory=dict)
     headers: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     record_counts: dict[str, int] = field(default_factory=dict)
+    # Tables present only to be looked up (the national tables beside one province): rules that check rows one
+    # by one skip them, as their findings would belong to another part of the run.
+    lookup_only: frozenset[str] = frozenset()
 
     def rows(self, table: str) -> list[Row]:
         return self.tables.get(table, [])
+
+    def checked_rows(self, table: str) -> list[Row]:
+        """The rows a row-by-row rule checks: all of them, unless the table is here only to be looked up."""
+        return [] if table in self.lookup_only else self.tables.get(table, [])
 
     def index(self, table: str, key: str) -> dict[str, Row]:
         """First row per key value; duplicates are the primary-key check's business."""
@@ -63,45 +77,111 @@ class Dataset:
         return found
 
 
+# Whitespace `clean` would trim or fold, other than the plain spaces and line feeds every file has.
+_ODD_SPACE = re.compile(r"[^\S \n]")
+_EDGE_PAIRS = (", ", " ,", '" ', ' "', "\n ", " \n")
+
+
+def _already_clean(text: str) -> bool:
+    """True when `clean` cannot change any cell of this CSV text (a few scans in C instead of a call per cell).
+
+    Cells are cut at ASCII delimiters, which never compose with a neighbour, so an NFC file has NFC cells;
+    a space at a cell's edge sits next to a delimiter, a quote or a line break. Cells spanning lines are
+    caught after parsing (they may end in a line break that `clean` would trim).
+    """
+    if "  " in text or "\u00a0" in text or text[:1] == " " or text[-1:] == " ":
+        return False
+    if any(pair in text for pair in _EDGE_PAIRS) or _ODD_SPACE.search(text) is not None:
+        return False
+    return text.isascii() or unicodedata.is_normalized("NFC", text)
+
+
 def read_csv(path: Path, relpath: str) -> tuple[list[str], list[Row], int]:
     """Header, non-blank rows and the number of data records (blank ones included)."""
     try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            reader = csv.reader(handle)
-            header = next(reader, None)
-            if header is None:
-                raise UnreadableData(f"{relpath}: tệp rỗng, thiếu dòng tiêu đề / empty file, no header row")
-            names = [clean(name) for name in header]
-            rows = []
-            records = 0
-            # Rows are numbered by record, header = 1, as frictionless numbers them.
-            for records, values in enumerate(reader, start=1):
-                if not any(v.strip() for v in values):
-                    continue
-                raw = dict(zip(names, values, strict=False))  # short rows: frictionless reports them
-                data = {name: clean(value) for name, value in raw.items()}
-                rows.append(Row(relpath, records + 1, data, raw if raw != data else None))
-            return names, rows, records
+        text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise UnreadableData(f"{relpath}: không phải UTF-8 / not UTF-8 ({exc.reason})") from exc
+    if _already_clean(text):
+        parsed = _read_rows(text, relpath, fast=True)
+        if parsed is not None:
+            return parsed
+    return _read_rows(text, relpath, fast=False)  # type: ignore[return-value]
+
+
+def _read_rows(text: str, relpath: str, fast: bool) -> tuple[list[str], list[Row], int] | None:
+    """Parse; with `fast`, cells are taken as they are, or None when a record spans lines after all."""
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""))
+        header = next(reader, None)
+        if header is None:
+            raise UnreadableData(f"{relpath}: tệp rỗng, thiếu dòng tiêu đề / empty file, no header row")
+        names = [clean(name) for name in header]
+        rows = []
+        records = 0
+        # Rows are numbered by record, header = 1, as frictionless numbers them.
+        if fast and '"' not in text and "\x00" not in text:
+            # No quotes: a record is a line and a cell what lies between commas, as the CSV reader would cut them.
+            lines = text.split("\n")
+            if lines[-1] == "":
+                lines.pop()
+            names = lines[0].split(",")
+            new, fill, append = Row.__new__, dict.update, rows.append
+            for records, line in enumerate(lines[1:], start=1):
+                if line.strip(","):  # a line of bare commas is a blank record
+                    row = new(Row)  # filled in place: Row(...) would build the dict twice, a second a row
+                    fill(row, zip(names, line.split(","), strict=False))
+                    row.file, row.line, row.raw = relpath, records + 1, None
+                    append(row)
+            return names, rows, records
+        if fast:
+            for records, values in enumerate(reader, start=1):
+                if any(values):
+                    rows.append(Row(relpath, records + 1, dict(zip(names, values, strict=False))))
+            return (names, rows, records) if reader.line_num == records + 1 else None
+        for records, values in enumerate(reader, start=1):
+            if not any(v.strip() for v in values):
+                continue
+            raw = dict(zip(names, values, strict=False))  # short rows: frictionless reports them
+            data = {name: clean(value) for name, value in raw.items()}
+            rows.append(Row(relpath, records + 1, data, raw if raw != data else None))
+        return names, rows, records
     except csv.Error as exc:
         raise UnreadableData(f"{relpath}: CSV hỏng / malformed CSV: {exc}") from exc
 
 
-def load(root: Path) -> Dataset:
+def load(root: Path, files: Iterable[str] | None = None) -> Dataset:
+    """The package, or only the given files (relative paths) when validating one province at a time."""
     root = Path(root)
     if not (root / package.DESCRIPTOR).is_file():
         raise UnreadableData(f"{root / package.DESCRIPTOR}: không tìm thấy / not found")
+    if files is None:
+        listing = {table: package.table_files(root, table) for table in package.TABLES}
+    else:  # given in canonical order (as table_files lists them); no folder is listed again
+        listing = {table: [] for table in package.TABLES}
+        for relpath in files:
+            listing.get(package.table_of(Path(relpath)), []).append(relpath)
     dataset = Dataset(root)
     for table in package.TABLES:
         dataset.tables[table] = []
         dataset.headers[table] = {}
-        for relpath in package.table_files(root, table):
+        for relpath in listing[table]:
             names, rows, records = read_csv(root / relpath, relpath)
             dataset.headers[table][relpath] = names
             dataset.record_counts[relpath] = records
             dataset.tables[table].extend(rows)
     return dataset
+
+
+@functools.lru_cache(maxsize=64)
+def _parse_schema(text: str) -> dict:
+    return yaml.safe_load(text)
+
+
+def schema(root: Path, table: str) -> dict:
+    """`package.load_schema`, parsed once per process for the same text (a run asks for each schema many times,
+    once per province and rule, and pure-Python YAML costs tens of milliseconds a file). Read it, never change it."""
+    return _parse_schema((Path(root) / package.schema_path(table)).read_text(encoding="utf-8"))
 
 
 def parse_date(value: str) -> dt.date | None:

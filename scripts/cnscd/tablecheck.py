@@ -20,6 +20,7 @@ from pathlib import Path
 
 from . import package
 from .load import Dataset, Row
+from .load import schema as load_schema
 from .model import Finding
 
 FRICTIONLESS_VI = {
@@ -69,18 +70,23 @@ def _check_file(path: str, relpath: str, schema: dict) -> list[dict]:
     return found
 
 
-def check_cells(dataset: Dataset, workers: int | None = None) -> list[Finding]:
-    """Every file against its table's schema (no keys): cached by content hash, misses run in parallel."""
+def check_cells(dataset: Dataset, workers: int | None = None, files: list[str] | None = None) -> list[Finding]:
+    """Every file (or the given ones) against its table's schema (no keys): cached by content hash, misses in parallel."""
     import frictionless
 
     folder = cache_dir()
     todo, found = [], []
     schemas = {}
+    listing: dict[str, list[str]] = {table: [] for table in package.TABLES}
+    for relpath in files or []:
+        listing.get(package.table_of(Path(relpath)), []).append(relpath)
     for table in package.TABLES:
-        schema = _cell_schema(package.load_schema(dataset.root, table))
+        if files is not None and not listing[table]:
+            continue
+        schema = _cell_schema(load_schema(dataset.root, table))
         schemas[table] = schema
         schema_text = json.dumps(schema, sort_keys=True, ensure_ascii=False)
-        for relpath in package.table_files(dataset.root, table):
+        for relpath in package.table_files(dataset.root, table) if files is None else listing[table]:
             path = dataset.root / relpath
             digest = hashlib.sha256()
             digest.update(f"{_CACHE_FORMAT}\0{frictionless.__version__}\0{relpath}\0{schema_text}\0".encode())
@@ -125,7 +131,7 @@ def _where(first: Row, row: Row) -> tuple[str, str]:
 def check_keys(dataset: Dataset) -> list[Finding]:
     """Primary and foreign keys across all partitions, as the schemas declare them."""
     found: list[Finding] = []
-    schemas = {table: package.load_schema(dataset.root, table) for table in package.TABLES}
+    schemas = {table: load_schema(dataset.root, table) for table in package.TABLES}
     indexes: dict[tuple[str, tuple[str, ...]], set] = {}
 
     def index(table: str, fields: list[str]) -> set:
@@ -134,6 +140,8 @@ def check_keys(dataset: Dataset) -> list[Finding]:
         return indexes[table, tuple(fields)]
 
     for table, schema in schemas.items():
+        if table in dataset.lookup_only:
+            continue  # its keys are checked in the part of the run it belongs to
         key = schema.get("primaryKey") or []
         key = [key] if isinstance(key, str) else key
         if key:

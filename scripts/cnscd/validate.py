@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
+import importlib.metadata
 import json
 import os
+import sys
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
-from . import package
-from .checks import Context, run_checks
-from .load import Dataset, load
+from . import locality, package
+from .checks import Context, all_checks, run_checks
+from .load import Dataset, UnreadableData, load
+from .load import schema as load_schema
 from .model import Finding, Severity
 from .tablecheck import cache_dir, check_cells, check_keys
 
@@ -22,7 +28,7 @@ def check_headers(dataset: Dataset) -> list[Finding]:
     """
     found = []
     for table in package.TABLES:
-        expected = package.field_names(package.load_schema(dataset.root, table))
+        expected = package.field_names(load_schema(dataset.root, table))
         for relpath, names in dataset.headers.get(table, {}).items():
             if names != expected:
                 found.append(Finding(
@@ -37,22 +43,87 @@ def check_frictionless(dataset: Dataset) -> list[Finding]:
     return check_cells(dataset) + check_keys(dataset)
 
 
+# Rules whose finding on a row depends only on that row, rows sharing a key value with it (the joins
+# `locality.groups` lists), the national tables and today. A rule not listed here turns incremental
+# validation off (every run is then a full run) until someone checks it and adds it.
+LOCAL_RULES = frozenset({
+    "cnscd.checks.check_text_cells", "cnscd.checks.check_leader_and_deputy", "cnscd.checks.check_team_size",
+    "cnscd.checks.check_duplicate_members", "cnscd.checks.check_phones", "cnscd.checks.check_dates",
+    "cnscd.checks.check_reports", "cnscd.checks.check_unit_references", "cnscd.checks.check_abolished_units",
+    "cnscd.checks.check_village_commune", "cnscd.checks.check_partitions", "cnscd.checks.check_spelling_variants",
+    "cnscd.consent.check_consent_evidence", "cnscd.consent.check_withdrawals", "cnscd.contact.check_contact_in_text",
+})
+_FORMAT = "2"  # bump when what a cached result means changes
+NATIONAL = ""  # the scope of the unit and national tables; every other scope is one province's folder
+
+
+def rule_names() -> set[str]:
+    return {f"{check.__module__}.{check.__qualname__}" for check in all_checks()}
+
+
+@functools.cache
+def code_digest() -> str:
+    """The package's source as this process imported it: a result is reused only by the code that produced it."""
+    code = hashlib.sha256()
+    here = Path(__file__).parent
+    for path in sorted(here.glob("**/*.py")):
+        code.update(path.relative_to(here).as_posix().encode() + b"\0" + path.read_bytes())
+    return code.hexdigest()
+
+
+def _digest_file(path: Path) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+@dataclass
+class Plan:
+    """What a validation depends on, hashed once: every file's bytes, the code, the date and the mode."""
+
+    root: Path
+    today: dt.date
+    schema: bool
+    digests: dict[str, str]
+    scopes: dict[str, list[str]]
+    common: str
+    whole: str
+
+    @classmethod
+    def of(cls, root: Path, today: dt.date, schema: bool) -> Plan:
+        root = Path(root)
+        digests = {path.relative_to(root).as_posix(): _digest_file(path)
+                   for path in sorted(root.glob("**/*")) if path.is_file()}
+        head = (f"{_FORMAT}\0{today.isoformat()}\0{schema}\0{importlib.metadata.version('frictionless')}\0"
+                f"{code_digest()}\0{','.join(sorted(rule_names()))}\0")
+        scopes: dict[str, list[str]] = {NATIONAL: []}
+        for table in package.TABLES:
+            for relpath in package.table_files(root, table):
+                name = relpath.split("/")[1] if package.partition_of(relpath) else NATIONAL
+                scopes.setdefault(name, []).append(relpath)
+        national = [relpath for relpath in digests if not relpath.startswith("provinces/")]
+        common = hashlib.sha256((head + "".join(f"{r}\0{digests[r]}\0" for r in national)).encode()).hexdigest()
+        whole = hashlib.sha256((head + "".join(f"{r}\0{d}\0" for r, d in digests.items())).encode()).hexdigest()
+        return cls(root, today, schema, digests, scopes, common, whole)
+
+    def scope_key(self, name: str) -> str:
+        files = "".join(f"{relpath}\0{self.digests[relpath]}\0" for relpath in self.scopes[name])
+        return hashlib.sha256(f"{self.common}\0{name}\0{files}".encode()).hexdigest()
+
+    def size(self, name: str) -> int:
+        return sum((self.root / relpath).stat().st_size for relpath in self.scopes[name])
+
+
 def fingerprint(root: Path, today: dt.date, schema: bool) -> str:
     """Everything a validation result depends on: the package's bytes, the code's, the date, the mode."""
-    import frictionless
-
-    digest = hashlib.sha256(f"{today.isoformat()}\0{schema}\0{frictionless.__version__}\0".encode())
-    code = Path(__file__).parent
-    for folder, pattern in ((code, "**/*.py"), (Path(root), "**/*")):
-        for path in sorted(folder.glob(pattern)):
-            if path.is_file():
-                digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
-                digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return Plan.of(root, today, schema).whole
 
 
-def _result_file(key: str) -> Path:
-    return cache_dir() / "results" / f"{key}.json"
+def _result_file(key: str, kind: str = "results") -> Path:
+    return cache_dir() / kind / f"{key}.json"
+
+
+def _findings(items: list[dict]) -> list[Finding]:
+    return [Finding(**{**item, "severity": Severity(item["severity"])}) for item in items]
 
 
 def cached_result(root: Path, today: dt.date, schema: bool = True) -> tuple[str, list[Finding] | None]:
@@ -60,27 +131,91 @@ def cached_result(root: Path, today: dt.date, schema: bool = True) -> tuple[str,
     key = fingerprint(root, today, schema)
     path = _result_file(key)
     if path.is_file():
-        return key, [Finding(**{**item, "severity": Severity(item["severity"])})
-                     for item in json.loads(path.read_text(encoding="utf-8"))]
+        return key, _findings(json.loads(path.read_text(encoding="utf-8")))
     return key, None
 
 
-def store_result(key: str, findings: list[Finding]) -> None:
-    path = _result_file(key)
+def _store(path: Path, value: object) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(f".{os.getpid()}.tmp")
-    temporary.write_text(json.dumps([f.as_dict() for f in findings], ensure_ascii=False), encoding="utf-8")
+    temporary.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
     os.replace(temporary, path)
 
 
-def validate(root: Path, today: dt.date | None = None, schema: bool = True) -> list[Finding]:
-    """All findings, sorted by file and row; raises UnreadableData when the package cannot be read."""
+def store_result(key: str, findings: list[Finding]) -> None:
+    _store(_result_file(key), [f.as_dict() for f in findings])
+
+
+class _Explain:
+    """`CNSCD_EXPLAIN=1`: say on stderr which path a validation took and what each stage cost."""
+
+    def __init__(self) -> None:
+        self.on = bool(os.environ.get("CNSCD_EXPLAIN"))
+        self.clock = time.perf_counter(), time.process_time()
+
+    def __call__(self, message: str) -> None:
+        if self.on:
+            wall, cpu = time.perf_counter() - self.clock[0], time.process_time() - self.clock[1]
+            print(f"[validate {wall:7.2f} s wall, {cpu:6.2f} s cpu] {message}", file=sys.stderr, flush=True)
+
+
+def validate(root: Path, today: dt.date | None = None, schema: bool = True, dataset: Dataset | None = None,
+             ctx: Context | None = None) -> list[Finding]:
+    """All findings, sorted by file and row; raises UnreadableData when the package cannot be read.
+
+    An unchanged package is answered from the cache. Otherwise each province whose files (or the
+    national tables, the code or the date) changed is validated on its own, on every core, and the
+    others are taken from the cache; when a key value is shared between provinces, the whole package
+    is validated at once, so the answer is always that of a full run. `dataset` (already loaded, as
+    in the build) is used for that full run instead of loading again.
+    """
     today = today or dt.date.today()
-    key, findings = cached_result(Path(root), today, schema)
+    explain = _Explain()
+    plan = Plan.of(Path(root), today, schema)
+    path = _result_file(plan.whole)
+    if path.is_file():
+        explain("unchanged: answered from the cache")
+        return _findings(json.loads(path.read_text(encoding="utf-8")))
+    if not (plan.root / package.DESCRIPTOR).is_file():
+        raise UnreadableData(f"{plan.root / package.DESCRIPTOR}: không tìm thấy / not found")
+    findings = _by_province(plan, explain) if rule_names() <= LOCAL_RULES else None
     if findings is None:
-        findings = validate_dataset(load(Path(root)), today, schema=schema)
-        store_result(key, findings)
+        findings = validate_dataset(dataset if dataset is not None else load(plan.root), today, schema, ctx)
+        explain("full run done")
+    store_result(plan.whole, findings)
     return findings
+
+
+def _by_province(plan: Plan, explain: _Explain) -> list[Finding] | None:
+    """Findings put together province by province, or None when a full run is needed to get them right."""
+    from . import scopes
+
+    schemas = {table: load_schema(plan.root, table) for table in package.TABLES}
+    found_groups = locality.groups(schemas)
+    if found_groups is None:
+        explain("a national table refers to province rows: full run")
+        return None
+    results: dict[str, dict] = {}
+    missing = []
+    for name in plan.scopes:
+        path = _result_file(plan.scope_key(name), "scopes")
+        if path.is_file():
+            results[name] = json.loads(path.read_text(encoding="utf-8"))
+        else:
+            missing.append(name)
+    explain(f"{len(plan.scopes) - len(missing)} of {len(plan.scopes)} parts cached; checking {len(missing)}: "
+            + ", ".join(name or "national tables" for name in missing[:5]) + (" …" if len(missing) > 5 else ""))
+    for name, result in scopes.evaluate_all(plan, missing, found_groups):
+        _store(_result_file(plan.scope_key(name), "scopes"), result)
+        results[name] = result
+    explain("parts checked")
+    clash = locality.conflict({name: result["summaries"].values() for name, result in results.items() if name},
+                              found_groups)
+    if clash:
+        explain(f"provinces share a key ({clash}): full run")
+        return None
+    found = {finding for result in results.values() for finding in _findings(result["findings"])}
+    return sorted(found, key=lambda f: (f.file, f.row or 0, f.field or "", f.code))
 
 
 def validate_dataset(dataset: Dataset, today: dt.date, schema: bool = True, ctx: Context | None = None) -> list[Finding]:
