@@ -63,7 +63,7 @@ class Preview:
 
     def stop(self) -> None:
         self.process.terminate()
-        self.process.wait(timeout=60)
+        self.process.wait(timeout=180)  # removing the temporary build folder takes a while on a busy machine
 
 
 @pytest.fixture(scope="module")
