@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from cnscd import load as load_module
 from cnscd import tablecheck
-from cnscd import validate as validate_module
 from cnscd.validate import validate
 
 from .conftest import TODAY
@@ -30,19 +30,24 @@ def _broken(root: Path) -> None:
     append(root, f"{CAO_BANG}/reports-2026.csv", **read(root, f"{CAO_BANG}/reports-2026.csv")[0])  # primary key
 
 
-def test_unchanged_package_is_answered_from_the_cache_without_loading(data_copy: Path, cache: Path,
-                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unchanged_package_is_answered_from_the_cache_without_reading_rows(data_copy: Path, cache: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     _broken(data_copy)
     first = validate(data_copy, TODAY)
     assert {"constraint-error", "type-error", "foreign-key", "primary-key"} <= {f.code for f in first}
-    loads = []
-    real_load = validate_module.load
-    monkeypatch.setattr(validate_module, "load", lambda root: loads.append(root) or real_load(root))
-    assert validate(data_copy, TODAY) == first and loads == []
-    # Another day or one changed byte is a new question.
-    assert validate(data_copy, TODAY.replace(day=23)) == first and len(loads) == 1
+    reads: list[str] = []
+    real_read = load_module.read_csv
+    monkeypatch.setattr(load_module, "read_csv", lambda path, relpath: reads.append(relpath) or real_read(path, relpath))
+    assert validate(data_copy, TODAY) == first and reads == []
+    # Another day is a new question for every province (the date rules may answer differently)…
+    assert validate(data_copy, TODAY.replace(day=23)) == first
+    assert {relpath.split("/")[1] for relpath in reads if relpath.startswith("provinces/")} == {
+        path.name for path in (data_copy / "provinces").iterdir()}
+    # …and one changed byte is a new question for its own province only.
+    reads.clear()
     edit(data_copy, MEMBERS, "member_id", "M04-000022", position="Giáo viên Toán")
-    assert validate(data_copy, TODAY) == first and len(loads) == 2
+    assert validate(data_copy, TODAY) == first
+    assert {relpath.split("/")[1] for relpath in reads} == {"04-cao-bang"}, reads
 
 
 def test_cell_checks_run_only_for_changed_files_and_agree_with_a_cold_run(data_copy: Path, cache: Path,

@@ -41,7 +41,9 @@ def evaluate(root: str, name: str, files: list[str], national_files: tuple[str, 
              today_iso: str, schema: bool, found_groups: list[locality.Group]) -> dict:
     """Findings located in this part's files, and its files' key summaries (JSON-ready)."""
     import datetime as dt
+    import time
 
+    started = time.process_time()
     from .checks import Context, run_checks
     from .tablecheck import check_cells, check_keys
     from .validate import check_headers
@@ -74,7 +76,8 @@ def evaluate(root: str, name: str, files: list[str], national_files: tuple[str, 
             for row in dataset.rows(table):
                 rows_by_file[row.file].append(row)
         summaries = locality.summarise(rows_by_file, table_of, found_groups)
-    return {"findings": [f.as_dict() for f in set(findings) if f.file in mine], "summaries": summaries}
+    return {"findings": [f.as_dict() for f in set(findings) if f.file in mine], "summaries": summaries,
+            "cpu_seconds": round(time.process_time() - started, 3)}
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:
@@ -90,7 +93,7 @@ def evaluate_all(plan: Plan, names: list[str], found_groups: list[locality.Group
     sizes = {name: plan.size(name) for name in names}
     order = sorted(names, key=lambda name: -sizes[name])
     args = (str(plan.root),)
-    tail = (national, plan.common, plan.today.isoformat(), plan.schema, found_groups)
+    tail = (national, plan.national_digest(), plan.today.isoformat(), plan.schema, found_groups)
     workers = min(os.cpu_count() or 1, len(order))
     if workers > 1 and sum(sizes.values()) >= _MIN_PARALLEL_BYTES:
         with _pool(workers) as pool:

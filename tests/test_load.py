@@ -1,0 +1,62 @@
+"""Reading CSV: the fast path (files already clean) gives exactly the rows the cell-by-cell path gives."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from cnscd import load as load_module
+from cnscd.load import read_csv
+
+HEADER = "team_id,full_name,position,notes\n"
+CASES = {
+    "clean": "T1,Nguyễn Văn A,Trưởng thôn,\nT2,Lê Thị B,,ghi chú\n",
+    "trailing space": "T1,Nguyễn Văn A ,Trưởng thôn,\n",
+    "leading space": "T1, Nguyễn Văn A,Trưởng thôn,\n",
+    "space at line end": "T1,Nguyễn Văn A,Trưởng thôn,x \n",
+    "double space": "T1,Nguyễn  Văn A,,\n",
+    "no-break space": "T1,Nguyễn\u00a0Văn A,,\n",
+    "tab inside": "T1,Nguyễn\tVăn A,,\n",
+    "ideographic space at an edge": "T1,\u3000Nguyễn Văn A,,\n",
+    "decomposed text": "T1," + unicodedata.normalize("NFD", "Nguyễn Văn A") + ",,\n",
+    "CRLF rows": "T1,Nguyễn Văn A,,\r\nT2,Lê Thị B,,\r\n",
+    "quoted comma": 'T1,"Nguyễn Văn A, con","Trưởng thôn, Bí thư",\n',
+    "quoted space at an edge": 'T1,"Nguyễn Văn A ",,\n',
+    "line break inside a cell": 'T1,Nguyễn Văn A,"dòng 1\ndòng 2",\nT2,Lê Thị B,,\n',
+    "line break at a cell's end": 'T1,Nguyễn Văn A,"dòng 1\n",\n',
+    "blank lines and bare commas": "T1,Nguyễn Văn A,,\n\n,,,\nT2,Lê Thị B,,\n",
+    "short and long rows": "T1,Nguyễn Văn A\nT2,Lê Thị B,,,thừa\n",
+    "no final line break": "T1,Nguyễn Văn A,,",
+    "byte order mark": "\ufeff" + "T1,Nguyễn Văn A,,\n",
+}
+
+
+def _rows(path: Path) -> tuple[list[str], list[tuple[str, int, dict, dict | None]], int]:
+    names, rows, records = read_csv(path, "x.csv")
+    return names, [(row.file, row.line, dict(row), row.raw) for row in rows], records
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_fast_and_careful_reads_agree(case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = CASES[case]
+    path = tmp_path / "x.csv"
+    body = text.removeprefix("\ufeff")
+    path.write_text(("\ufeff" if text.startswith("\ufeff") else "") + HEADER + body, encoding="utf-8", newline="")
+    fast = _rows(path)
+    monkeypatch.setattr(load_module, "_already_clean", lambda text: False)
+    careful = _rows(path)
+    assert fast == careful
+    if case == "clean":
+        assert fast[1][1] == ("x.csv", 3, {"team_id": "T2", "full_name": "Lê Thị B", "position": "", "notes": "ghi chú"},
+                              None)
+    if case == "trailing space":
+        assert fast[1][0][2]["full_name"] == "Nguyễn Văn A" and fast[1][0][3]["full_name"] == "Nguyễn Văn A "
+
+
+def test_the_fast_path_is_taken_only_for_clean_text() -> None:
+    assert load_module._already_clean(HEADER + CASES["clean"])
+    for case in ("trailing space", "leading space", "double space", "no-break space", "tab inside",
+                 "decomposed text", "CRLF rows", "quoted space at an edge", "ideographic space at an edge"):
+        assert not load_module._already_clean(HEADER + CASES[case]), case
