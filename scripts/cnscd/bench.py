@@ -110,6 +110,7 @@ def compare(data_dir: Path, workdir: Path, today: dt.date) -> dict[str, Any]:
     for name, folder in (("baseline_site", workdir / "baseline-site"), ("cnscd_site", site)):
         total, largest, path = site_size(folder)
         figures[name] = {"mb": round(total, 1), "largest_file_mb": round(largest, 2), "largest_file": path}
+    figures.update(search_figures(site, workdir / "baseline-site"))
     base = runs["baseline_build"].seconds or 1e-9
     figures["ratios"] = {
         "build_unchanged_vs_baseline": round(runs["cnscd_build_unchanged"].seconds / base, 2),
@@ -119,7 +120,34 @@ def compare(data_dir: Path, workdir: Path, today: dt.date) -> dict[str, Any]:
             runs["cnscd_validate_unchanged"].seconds / (runs["frictionless_validate"].seconds or 1e-9), 2),
         "site_size_vs_baseline": round(figures["cnscd_site"]["mb"] / (figures["baseline_site"]["mb"] or 1e-9), 2),
     }
+    if "search_bytes_per_query" in figures:
+        figures["ratios"]["search_bytes_median_vs_baseline"] = round(
+            figures["search_bytes_per_query"]["median"] / (figures["baseline_search_bytes_per_query"] or 1e-9), 3)
     return figures
+
+
+def search_figures(site: Path, baseline_site: Path | None = None, measured: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Bytes a phone downloads per find-box query (gzip), typed in Chromium; the baseline's whole index.
+
+    The baseline's MkDocs search downloads its whole search_index.json at the first query. `measured`:
+    figures searchbench.measure already made for this site.
+    """
+    import gzip
+
+    from .site import searchbench
+
+    found: dict[str, Any] = {}
+    if baseline_site is not None and (baseline_site / "search" / "search_index.json").is_file():
+        raw = (baseline_site / "search" / "search_index.json").read_bytes()
+        found["baseline_search_bytes_per_query"] = len(gzip.compress(raw, searchbench.GZIP_LEVEL, mtime=0))
+    try:
+        measured = measured or searchbench.measure(site)
+    except Exception as exc:  # no Playwright or no Chromium: say so, keep the other figures
+        found["cnscd_search"] = {"error": f"{type(exc).__name__}: {exc}"}
+        return found
+    found["search_bytes_per_query"] = measured["search_bytes_per_query"]
+    found["cnscd_search"] = {key: measured[key] for key in ("found", "queries", "gzip_level", "index")}
+    return found
 
 
 def print_comparison(figures: dict[str, Any]) -> None:
@@ -131,6 +159,14 @@ def print_comparison(figures: dict[str, Any]) -> None:
     for name in ("baseline_site", "cnscd_site"):
         site = figures[name]
         print(f"  {name:<24} {site['mb']:8.1f} MB, largest {site['largest_file_mb']:.2f} MB ({site['largest_file']})")
+    if "search_bytes_per_query" in figures:
+        d = figures["search_bytes_per_query"]
+        print(f"  {'search_bytes_per_query':<24} gzip KB: min {d['min'] / 1000:.1f}, median {d['median'] / 1000:.1f}, "
+              f"p90 {d['p90'] / 1000:.1f}, max {d['max'] / 1000:.1f} "
+              f"(found {figures['cnscd_search']['found']}/{figures['cnscd_search']['queries']}); "
+              f"baseline {figures.get('baseline_search_bytes_per_query', 0) / 1000:.1f} KB")
+    elif "cnscd_search" in figures:
+        print(f"  search_bytes_per_query   not measured: {figures['cnscd_search']['error']}")
     for name, ratio in figures["ratios"].items():
         print(f"  ratio {name:<36} {ratio:6.2f}×")
     print(json.dumps(figures, ensure_ascii=False))
@@ -190,6 +226,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
                   + f"; {report.pages:,} pages")
             pages = sorted((workdir / "site").rglob("index.html"), key=lambda p: p.stat().st_size)
             print(f"  largest page: {pages[-1].stat().st_size / 1024:.1f} KB ({pages[-1].relative_to(workdir / 'site')})")
+            print("  search (find box typed letter by letter in Chromium, gzip):")
+            _print_search(workdir / "site")
         total = sum(seconds for label, seconds, _ in figures if label != "generate")
         print(f"  {'total (without generate)':<42} {total:8.2f} s")
     finally:
@@ -198,6 +236,29 @@ def cmd_bench(args: argparse.Namespace) -> int:
         else:
             shutil.rmtree(workdir, ignore_errors=True)
     return 0
+
+
+def _print_search(site: Path, json_out: Path | None = None) -> int:
+    from .site import searchbench
+
+    try:
+        figures = searchbench.measure(site)
+    except Exception as exc:  # no Playwright or no Chromium: a clear line, not a traceback
+        print(f"  LỖI/ERROR: không đo được tìm kiếm / search not measured: {type(exc).__name__}: {exc}")
+        return 2
+    searchbench.print_figures(figures)
+    print(json.dumps({key: figures[key] for key in ("search_bytes_per_query", "found", "queries", "index")}))
+    if json_out:
+        json_out.write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0 if figures["found"] == figures["queries"] else 1
+
+
+def cmd_bench_search(args: argparse.Namespace) -> int:
+    if not (args.site / "assets" / "cnscd" / "tim-kiem" / "index.json").is_file():
+        print(f"LỖI/ERROR: {args.site} không phải trang đã dựng (thiếu assets/cnscd/tim-kiem/index.json) / "
+              "not a built site (no find index)")
+        return 2
+    return _print_search(args.site, args.json)
 
 
 def register(sub: Any, add: Callable[..., argparse.ArgumentParser]) -> None:
@@ -216,3 +277,7 @@ def register(sub: Any, add: Callable[..., argparse.ArgumentParser]) -> None:
     p.add_argument("--baseline", action="store_true",
                    help="build plain MkDocs from the same data and print times, peak memory, sizes and ratios (table + JSON)")
     p.add_argument("--use-data", type=Path, help="measure this package instead of generating one (e.g. from cnscd synth)")
+    p = add("bench-search", cmd_bench_search,
+            "Đo số byte tải về mỗi lần tìm thôn, xã (gõ từng chữ trong Chromium) / bytes per find-box query")
+    p.add_argument("--site", type=Path, required=True, help="a built site (cnscd build --site-dir)")
+    p.add_argument("--json", type=Path, help="also write every query's figures to this file")

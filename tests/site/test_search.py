@@ -172,6 +172,8 @@ def tiny_country() -> list[dict]:
     for number in range(10):
         for word in ("Phong", "Quang"):
             add("commune", f"Xã {word} {number}", "Tỉnh Cao Bằng", (f"cao-bang/{word}{number}/", f"Xã {word} {number}"))
+    add("province", "Tỉnh Quảng Ninh", "Tỉnh Quảng Ninh")  # «quang» may start a province's words too
+    add("village", "Thôn Mới", "Tỉnh Quảng Ninh", ("quang-ninh/1/", "Xã Hạ Long"), "v1")
     return found
 
 
@@ -187,6 +189,10 @@ def test_a_village_whose_name_words_are_all_common_is_found_with_its_province(js
     query = "thon ha phong quang thai nguyen"
     shown = find(js.download(files, query), query)
     assert [(e["n"], e["c"]) for e in shown] == [("Thôn Hạ", "Xã Phong Quang, Tỉnh Thái Nguyên")]
+    # «phong quang» is a pair of the commune's name although «quang» may start «quang ninh».
+    assert "quang ninh" in manifest["context"]
+    assert ("Xã Phong Quang", "Tỉnh Thái Nguyên") in {(e["n"], e["c"]) for e in find(
+        js.download(files, "x. phong quang"), "xa phong quang")}
 
 
 @pytest.mark.parametrize("query", ["thon", "to dan pho", "to dan pho 5", "xa phuong", "tinh thanh pho", "th", "5"])

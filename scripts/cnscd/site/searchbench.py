@@ -139,8 +139,8 @@ def type_query(browser: Any, base: str, sent: list[tuple[str, int]], query: Quer
     context = browser.new_context(viewport=PHONE)
     try:
         page = context.new_page()
+        del sent[:]  # from the page's opening: its service worker may fetch the manifest to keep it offline
         page.goto(base + "/", wait_until="load")
-        del sent[:]
         box = page.locator("#cnscd-find-input")
         box.click()
         for end in range(1, len(query.typed) + 1):
@@ -151,8 +151,8 @@ def type_query(browser: Any, base: str, sent: list[tuple[str, int]], query: Quer
             "#cnscd-find-results a", "links => links.map(a => [a.textContent, a.getAttribute('href')])")
         rank = next((i + 1 for i, (name, href) in enumerate(shown) if name == query.name and query.address in href),
                     None)
-        # Once per file: the service worker may ask for the manifest too (to keep it offline), which the
-        # browser's cache answers on a real host, or not, depending on timing.
+        # Once per file: the service worker and the box may both ask for the manifest; the browser's
+        # cache answers the second, or not, depending on timing.
         files = list({path.removeprefix(INDEX): size for path, size in sent if path.startswith(INDEX)}.items())
         return Typed(query.typed, rank is not None, rank, sum(size for _, size in files), files)
     finally:

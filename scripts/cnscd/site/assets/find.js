@@ -49,21 +49,24 @@
   // pair a common word makes with the next word. A context word (a province's, for a village) only
   // filters. So, in this order, the cheapest of:
   //  1. one word that may not start a stop, common or context word;
-  //  2. one pair after a common word, when neither the pair nor its second word may start a context word;
+  //  2. one pair after a common word, when the pair may not start a context word: first those whose
+  //     second word may not start one either («ha phong» in «thon ha phong quang thai nguyen»; the
+  //     village is not filed under «quang thai»), then the others («phong quang» in «xa phong quang»);
   //  3. the union of the words and pairs that may start context words: it holds all they match, except
   //     villages matched by their province alone;
   //  4. a finished word (followed by more text) that starts a common word, as the whole word it is.
   function plan(m, query) {
     var tokens = words(query).filter(function (t) { return m.stop.indexOf(t) === -1 && !isNumber(t); });
-    var single = [], pairs = [], context = [];
+    var single = [], pairs = [], risky = [], context = [];
     tokens.forEach(function (t, i) {
       if (startsAny(m.context, t)) context.push(t); else single.push([t]);
       var next = tokens[i + 1], pair = t + " " + next;
       if (next === undefined || m.common.indexOf(t) === -1) return;
-      if (startsAny(m.context, pair)) context.push(pair); else if (!startsAny(m.context, next)) pairs.push([pair]);
+      if (startsAny(m.context, pair)) context.push(pair); else (startsAny(m.context, next) ? risky : pairs).push([pair]);
     });
     var finished = (/\s$/.test(query) ? tokens : tokens.slice(0, -1)).map(function (t) { return [t]; });
-    return cheapest(m, single) || cheapest(m, pairs) || cheapest(m, [unique(context)]) || cheapest(m, finished, true);
+    return cheapest(m, single) || cheapest(m, pairs) || cheapest(m, risky) || cheapest(m, [unique(context)])
+      || cheapest(m, finished, true);
   }
 
   // The keys that may hold a word's entries: those it starts, and the longest key it starts with (the
