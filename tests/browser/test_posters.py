@@ -23,6 +23,7 @@ pytestmark = pytest.mark.browser
 
 BASE = "https://example.github.io/to-cong-nghe-so/"  # mkdocs.yml's site_url
 OTHER = "04-cao-bang/01273-phuong-thuc-phan/"
+THIRD = "51-quang-ngai/21040-xa-binh-son/"
 
 
 def _copy(built_site: Path, target: Path, *pages: str) -> Path:
@@ -42,14 +43,21 @@ def _data_date(code: str) -> str:
     return history.commune_updated[code].strftime("%d/%m/%Y")
 
 
-def test_posters_are_printed_once_and_a_changed_commune_alone_again(built_site, tmp_path):
-    site = _copy(built_site, tmp_path / "site", COMMUNE, OTHER)
+def test_posters_are_printed_once_and_a_changed_commune_alone_again(built_site, tmp_path, monkeypatch):
+    site = _copy(built_site, tmp_path / "site", COMMUNE, OTHER, THIRD)
     cache = tmp_path / "cache"
-    first = posters.print_pdfs(site, [COMMUNE, OTHER], cache, BASE)
-    assert (first.printed, first.reused) == (2, 0) and first.cpu_seconds > 0
-    assert len(list(cache.glob("*.pdf"))) == 2
-    again = posters.print_pdfs(site, [COMMUNE, OTHER], cache, BASE)
-    assert (again.printed, again.reused) == (0, 2)
+    monkeypatch.setattr(posters, "PAGE_RECYCLE", 1)  # two pages at once, each opened again after every poster
+    first = posters.print_pdfs(site, [COMMUNE, OTHER, THIRD], cache, BASE, workers=2)
+    assert (first.printed, first.reused) == (3, 0) and first.cpu_seconds > 0
+    assert len(list(cache.glob("*.pdf"))) == 3
+    for page in (COMMUNE, OTHER, THIRD):  # each PDF is its own commune's
+        name = (site / page / "index.html").read_text(encoding="utf-8").split("<title>", 1)[1].split(",", 1)[0]
+        text = subprocess.run(["pdftotext", str(site / page / posters.PDF_NAME), "-"], capture_output=True,
+                              text=True, check=True).stdout
+        assert name.removeprefix("Tổ CNSCĐ ") in " ".join(text.split()), page
+    monkeypatch.setattr(posters, "PAGE_RECYCLE", 200)
+    again = posters.print_pdfs(site, [COMMUNE, OTHER, THIRD], cache, BASE)
+    assert (again.printed, again.reused) == (0, 3)
     other_pdf = (site / OTHER / posters.PDF_NAME).read_bytes()
     # A phone changes in one commune; the other's page changes only where paper does not show it.
     page = site / COMMUNE / "index.html"
@@ -59,8 +67,8 @@ def test_posters_are_printed_once_and_a_changed_commune_alone_again(built_site, 
     assert '<div class="cnscd-more">' in text
     hidden.write_text(text.replace('<div class="cnscd-more">', '<div class="cnscd-more"><p>Báo cáo tháng mới</p>'),
                       encoding="utf-8")
-    third = posters.print_pdfs(site, [COMMUNE, OTHER], cache, BASE)
-    assert (third.printed, third.reused) == (1, 1)
+    third = posters.print_pdfs(site, [COMMUNE, OTHER, THIRD], cache, BASE)
+    assert (third.printed, third.reused) == (1, 2)
     printed = subprocess.run(["pdftotext", str(site / COMMUNE / posters.PDF_NAME), "-"], capture_output=True,
                              text=True, check=True).stdout
     assert "0900 000 199" in printed and "0900 000 166" not in printed
