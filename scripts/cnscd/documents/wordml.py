@@ -129,8 +129,11 @@ def fit_widths(headers: Sequence[str], rows: Sequence[Sequence[str]], weights: S
     excess, room = sum(widths) - total_mm, sum(w - low for w, low in zip(widths, least, strict=True))
     if excess > 0 and room >= excess:
         widths = [w - excess * (w - low) / room for w, low in zip(widths, least, strict=True)]
-    elif excess > 0:  # too many columns for their words: shrink all alike
-        widths = [w * total_mm / sum(widths) for w in widths]
+    elif excess > 0:  # too many columns for their words: the narrow ones («TT», counts) keep theirs, the wide share
+        narrow = [low <= total_mm / len(least) for low in least]
+        rest = total_mm - sum(low for low, keep in zip(least, narrow, strict=True) if keep)
+        wide = sum(low for low, keep in zip(least, narrow, strict=True) if not keep)
+        widths = [low if keep else low * rest / wide for low, keep in zip(least, narrow, strict=True)]
     whole = [round(w) for w in widths]
     whole[whole.index(max(whole))] += round(total_mm) - sum(whole)
     return whole
