@@ -170,3 +170,8 @@ def test_deploy_prints_the_posters_and_keeps_their_cache(monkeypatch):
     kept = [Path(path.replace("~", "/home/runner")) for step in caches for path in step["with"]["path"].split()]
     assert posters.default_cache() in kept
     assert steps.index(caches[-1]) < steps.index(build)
+
+
+def test_posters_need_the_site_address(tmp_path):
+    with pytest.raises(posters.PosterFailed, match="Cần địa chỉ của trang"):
+        posters.print_pdfs(tmp_path, ["79-ho-chi-minh/26506-phuong-vung-tau/"], tmp_path / "cache", "/")

@@ -298,6 +298,9 @@ def print_pdfs(site_dir: Path, paths: list[str], cache: Path, base_url: str, chr
     run = PosterRun()
     if not paths:
         return run
+    if not base_url.startswith(("https://", "http://")):
+        raise PosterFailed(f"Cần địa chỉ của trang (site_url trong mkdocs.yml hoặc --base-url) để in áp phích / "
+                           f"posters need the site's address (site_url or --base-url), not {base_url!r}")
     chromium = check_chromium(chromium_path(chromium))
     cache.mkdir(parents=True, exist_ok=True)
     keyed = [(path, cache / f"{poster_key(site_dir, path)}.pdf") for path in paths]
