@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -87,8 +87,10 @@ def _pool(workers: int) -> ProcessPoolExecutor:
                                initializer=gc.freeze)
 
 
-def evaluate_all(plan: Plan, names: list[str], found_groups: list[locality.Group]) -> Iterator[tuple[str, dict]]:
-    """Each named part's result, biggest parts first, on every core when there is enough to do."""
+def evaluate_all(plan: Plan, names: list[str], found_groups: list[locality.Group],
+                 meanwhile: Callable[[], None]) -> Iterator[tuple[str, dict]]:
+    """Each named part's result, biggest parts first, on every core when there is enough to do; `meanwhile` runs
+    here once the workers have started (the build loads the package then), or first when there are none."""
     national = tuple(plan.scopes[""])
     sizes = {name: plan.size(name) for name in names}
     order = sorted(names, key=lambda name: -sizes[name])
@@ -98,8 +100,10 @@ def evaluate_all(plan: Plan, names: list[str], found_groups: list[locality.Group
     if workers > 1 and sum(sizes.values()) >= _MIN_PARALLEL_BYTES:
         with _pool(workers) as pool:
             futures = [(name, pool.submit(evaluate, *args, name, plan.scopes[name], *tail)) for name in order]
+            meanwhile()
             for name, future in futures:
                 yield name, future.result()
     else:
+        meanwhile()
         for name in order:
             yield name, evaluate(*args, name, plan.scopes[name], *tail)

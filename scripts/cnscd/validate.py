@@ -10,6 +10,7 @@ import json
 import os
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -165,33 +166,43 @@ class _Explain:
 
 
 def validate(root: Path, today: dt.date | None = None, schema: bool = True, dataset: Dataset | None = None,
-             ctx: Context | None = None) -> list[Finding]:
+             ctx: Context | None = None, meanwhile: Callable[[], Dataset] | None = None) -> list[Finding]:
     """All findings, sorted by file and row; raises UnreadableData when the package cannot be read.
 
     An unchanged package is answered from the cache. Otherwise each province whose files (or the
     national tables, the code or the date) changed is validated on its own, on every core, and the
     others are taken from the cache; when a key value is shared between provinces, the whole package
     is validated at once, so the answer is always that of a full run. `dataset` (already loaded, as
-    in the build) is used for that full run instead of loading again.
+    in the build) is used for that full run instead of loading again. `meanwhile` runs in this process while
+    the workers check (the build loads the package then); the dataset it returns serves a full run too.
     """
     today = today or dt.date.today()
     explain = _Explain()
     plan = Plan.of(Path(root), today, schema)
     path = _result_file(plan.whole)
+    loaded: list[Dataset] = [] if dataset is None else [dataset]
+
+    def then() -> None:
+        if meanwhile is not None:
+            loaded.insert(0, meanwhile())
+
     if path.is_file():
         explain("unchanged: answered from the cache")
+        then()
         return _findings(json.loads(path.read_text(encoding="utf-8")))
     if not (plan.root / package.DESCRIPTOR).is_file():
         raise UnreadableData(f"{plan.root / package.DESCRIPTOR}: không tìm thấy / not found")
-    findings = _by_province(plan, explain) if rule_names() <= LOCAL_RULES else None
+    findings = _by_province(plan, explain, then) if rule_names() <= LOCAL_RULES else None
     if findings is None:
-        findings = validate_dataset(dataset if dataset is not None else load(plan.root), today, schema, ctx)
+        if meanwhile is not None and not loaded:
+            then()
+        findings = validate_dataset(loaded[0] if loaded else load(plan.root), today, schema, ctx)
         explain("full run done")
     store_result(plan.whole, findings)
     return findings
 
 
-def _by_province(plan: Plan, explain: _Explain) -> list[Finding] | None:
+def _by_province(plan: Plan, explain: _Explain, then: Callable[[], None]) -> list[Finding] | None:
     """Findings put together province by province, or None when a full run is needed to get them right."""
     from . import scopes
 
@@ -199,6 +210,7 @@ def _by_province(plan: Plan, explain: _Explain) -> list[Finding] | None:
     found_groups = locality.groups(schemas)
     if found_groups is None:
         explain("a national table refers to province rows: full run")
+        then()
         return None
     results: dict[str, dict] = {}
     missing = []
@@ -211,7 +223,7 @@ def _by_province(plan: Plan, explain: _Explain) -> list[Finding] | None:
     explain(f"{len(plan.scopes) - len(missing)} of {len(plan.scopes)} parts cached; checking {len(missing)}: "
             + ", ".join(name or "national tables" for name in missing[:5]) + (" …" if len(missing) > 5 else ""))
     worker_cpu = 0.0
-    for name, result in scopes.evaluate_all(plan, missing, found_groups):
+    for name, result in scopes.evaluate_all(plan, missing, found_groups, then):
         _store(_result_file(plan.scope_key(name), "scopes"), result)
         results[name] = result
         worker_cpu += result["cpu_seconds"]

@@ -26,7 +26,7 @@ from ..figures import compute as compute_figures
 from ..history.log import read_history
 from ..load import load
 from ..model import Finding, errors
-from ..validate import cached_result, store_result, validate_dataset
+from ..validate import validate
 from . import dashboards, downloads, formdata, guides, posters, previews, pwa, qrcodes, render, search, shell, sitesize, standalone
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -353,13 +353,12 @@ def build_site(data_dir: Path, site_dir: Path, today: dt.date | None = None, bas
         report.seconds[stage] = round(now - clock, 3)
         clock = now
 
-    dataset = load(data_dir)
+    # Unchanged data (same bytes, code and date as a run before) is not checked again; changed provinces are
+    # checked in worker processes while this one loads the package.
+    loaded: list = []
+    found = validate(data_dir, today, meanwhile=lambda: loaded.append(load(data_dir)) or loaded[0])
+    dataset = loaded[0]
     ctx = Context(dataset, today)
-    # Unchanged data (same bytes, code and date as a run before) is not checked again.
-    key, found = cached_result(data_dir, today)
-    if found is None:
-        found = validate_dataset(dataset, today, ctx=ctx)
-        store_result(key, found)
     problems = errors(found)
     guide_list = guides.load_guides(docs_source)
     problems += [finding for guide in guide_list for finding in guide.findings]
