@@ -152,3 +152,15 @@ def test_scan_sees_added_changed_and_removed_files(tmp_path):
     assert watch.changes(before, after) == {tmp_path / "a.csv", tmp_path / "c.md"}
     (tmp_path / "c.md").unlink()
     assert watch.changes(after, watch.scan([tmp_path])) == {tmp_path / "c.md"}
+
+
+def test_a_national_table_edit_rebuilds_everything(session):
+    """Policies apply to every province: the whole site is built again (and the session follows it)."""
+    policies = session.data_dir / "policies.csv"
+    assert "Mỗi tổ có ít nhất <strong>4</strong> thành viên" in page(session, "79-ho-chi-minh/")
+    update = session.apply({edit(policies, "2025,79,2025-07-01,,4,", "2025,79,2025-07-01,,3,")})
+    assert update.paths == [EVERY_PAGE] and session.findings == {}
+    assert "Mỗi tổ có ít nhất <strong>3</strong> thành viên" in page(session, "79-ho-chi-minh/")
+    members = edit(session.data_dir / MEMBERS, "Dương Kim Bình,leader", "Dương Kim Bảo,leader")  # still live
+    session.apply({members})
+    assert "Dương Kim Bảo" in page(session, COMMUNE)
