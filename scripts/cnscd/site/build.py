@@ -340,7 +340,7 @@ def build_site(data_dir: Path, site_dir: Path, today: dt.date | None = None, bas
     """Build the whole site into site_dir; raises BuildRefused when data or guides have errors."""
     today = today or dt.date.today()
     data_dir, site_dir = Path(data_dir), Path(site_dir).resolve()
-    config_path = Path(config_path) if config_path else find_config(data_dir)
+    config_path = Path(config_path).resolve() if config_path else find_config(data_dir)
     base = read_config(config_path)
     docs_source = config_path.parent / base.get("docs_dir", "docs")
     base_url = (base_url or base.get("site_url") or "/").rstrip("/") + "/"
