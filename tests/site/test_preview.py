@@ -164,3 +164,22 @@ def test_a_national_table_edit_rebuilds_everything(session):
     members = edit(session.data_dir / MEMBERS, "Dương Kim Bình,leader", "Dương Kim Bảo,leader")  # still live
     session.apply({members})
     assert "Dương Kim Bảo" in page(session, COMMUNE)
+
+
+def test_a_key_used_in_two_provinces_is_caught(session):
+    """Validation is the package's own: a team id another province already uses is an error."""
+    teams = session.data_dir / "provinces/04-cao-bang/teams.csv"
+    edit(teams, "T04-0001,Tổ CNSCĐ Thành phố Cao Bằng,", "T79-0002,Tổ CNSCĐ Thành phố Cao Bằng,")
+    try:
+        update = session.apply({teams})
+        assert update.paths == [EVERY_PAGE]
+        found = session.banner_findings()
+        # The edited province's files look fine alone: only a check across provinces finds the duplicate.
+        (duplicate,) = [f for f in found if f.code == "primary-key"]
+        assert (duplicate.file, duplicate.field) == ("provinces/79-ho-chi-minh/teams.csv", "team_id")
+        assert "provinces/04-cao-bang/teams.csv" in duplicate.message_vi
+        assert all(f.file.startswith("provinces/") for f in found)
+    finally:
+        edit(teams, "T79-0002,Tổ CNSCĐ Thành phố Cao Bằng,", "T04-0001,Tổ CNSCĐ Thành phố Cao Bằng,")
+    session.apply({teams})
+    assert session.findings == {}

@@ -1,14 +1,14 @@
 """The preview's state between edits: a changed file on disk → the few pages it touches, or findings to show.
 
-One full build at start (`build_site`, its work folder kept); then a province's changed CSV is read again
-alone, its province checked and derived alone (partitions never reference another province's rows), and
-only the commune pages whose facts or figures changed are rendered again, through the build's own page
-writers and MkDocs' own page machinery (engine.py). A changed guide is one page. Anything else in data/
-(units, policies, indicators) touches every province: the whole site is built again.
+One full build at start (`build_site`, its work folder kept). A province's changed CSV is read again into
+the loaded package, which is validated by `cnscd validate`'s own run (only the provinces whose files
+changed are checked, keys across all of them); the province is derived alone (its partition and the
+national tables), and only its commune pages whose facts or figures changed are written again, through
+the build's own page writers and MkDocs' own page machinery (engine.py). A changed guide is one page.
+Anything else in data/ (units, policies, indicators, schemas) touches every province: a full rebuild.
 
 Not refreshed until a full build: the national page «Số liệu», the find-your-village index, the theme's
 search, documents (decision drafts, reports), previews and pages of communes that lost all their data.
-Keys across provinces (a team id used in two provinces) are checked by `cnscd validate`, not here.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from ...derive import Tally, derive
 from ...figures import compute as compute_figures
 from ...load import Dataset, Row, UnreadableData, read_csv
 from ...model import Finding, errors
-from ...validate import validate_dataset
+from ...validate import validate
 from .. import build, dashboards, guides, render
 from .engine import LiveEngine
 
@@ -49,7 +49,8 @@ class Session:
                  config_path: Path | None = None) -> None:
         self.data_dir, self.site_dir, self.work_dir = Path(data_dir).resolve(), Path(site_dir), Path(work_dir)
         self.today, self.config_path = today, config_path
-        self.findings: dict[str, list[Finding]] = {}  # by source: "data", "province:79", "docs/huong-dan/x.md"
+        self.findings: dict[str, list[Finding]] = {}  # by source: "data", "docs/huong-dan/x.md", "preview"
+        self.pending: set[str] = set()  # provinces edited since their pages were last written (data had errors)
         self._full_build()
 
     # ------------------------------------------------------------ start and full rebuild
@@ -113,9 +114,7 @@ class Session:
                     return self._rebuild()
             elif path.is_relative_to(self.docs_source):
                 pages.append(path)
-        update = Update("", [])
-        for dirname, relpaths in sorted(provinces.items()):
-            self._merge(update, self._province(dirname, relpaths))
+        update = self._data(provinces) if provinces else Update("", [])
         for path in pages:
             self._merge(update, self._doc(path))
         return update
@@ -127,6 +126,7 @@ class Session:
 
     def _rebuild(self) -> Update:
         self._full_build()
+        self.pending.clear()
         cleared = [key for key in self.findings if key != "preview" and not key.startswith("docs/")]
         for key in cleared:
             self.findings.pop(key)
@@ -183,17 +183,26 @@ class Session:
             sub.record_counts.update({f: self.dataset.record_counts.get(f, 0) for f in files})
         return sub
 
-    def _province(self, dirname: str, relpaths: set[str]) -> Update:
-        code, key = dirname[:2], f"province:{dirname[:2]}"
-        what = f"{dirname}: " + ", ".join(sorted(Path(r).name for r in relpaths))
-        problems = self._reread(relpaths)
+    def _data(self, provinces: dict[str, set[str]]) -> Update:
+        """Edited partitions: read again, the package validated (`cnscd validate`'s own run, which checks only the
+        provinces whose files changed and keys across all of them), then each edited province's pages written."""
+        what = "; ".join(f"{dirname}: " + ", ".join(sorted(Path(r).name for r in relpaths))
+                         for dirname, relpaths in sorted(provinces.items()))
+        problems = [problem for relpaths in provinces.values() for problem in self._reread(relpaths)]
+        self.pending.update(provinces)
         if not problems:
-            sub = self._sub_dataset(dirname)
-            ctx = Context(sub, self.ctx.today)
-            problems = errors(validate_dataset(sub, ctx.today, ctx=ctx))
-        if problems:
-            return Update(what + " — có lỗi / has errors", [EVERY_PAGE] if self._set_findings(key, problems) else [])
-        banner_cleared = self._set_findings(key, [])
+            problems = errors(validate(self.data_dir, self.ctx.today))
+        if problems:  # the last good pages stay; the edited provinces are written once the data is valid again
+            return Update(what + " — có lỗi / has errors", [EVERY_PAGE] if self._set_findings("data", problems) else [])
+        update = Update(what, [EVERY_PAGE] if self._set_findings("data", []) else [])
+        for dirname in sorted(self.pending):
+            self._merge(update, self._province(dirname))
+        self.pending.clear()
+        return update
+
+    def _province(self, dirname: str) -> Update:
+        code = dirname[:2]
+        ctx = Context(self._sub_dataset(dirname), self.ctx.today, self.ctx.units)
         derived = derive(ctx)
         figures = compute_figures(ctx, derived)
         new = next(p for p in derived.provinces if p.code == code)
@@ -226,8 +235,7 @@ class Session:
                 if item.is_file() and item.suffix != ".md":
                     self.engine.copy(item.relative_to(self.docs).as_posix())
         paths.append(self._home())
-        what += f" — {len(changed)} xã / communes"
-        return Update(what, paths + ([EVERY_PAGE] if banner_cleared else []))
+        return Update(f"{len(changed)} xã / communes", paths)
 
     def _home(self) -> str:
         """The home page's national figures follow the provinces."""
