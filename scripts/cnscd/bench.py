@@ -56,14 +56,16 @@ _WAIT = ("import json, os, subprocess, sys; p = subprocess.Popen(sys.argv[2:]); 
          "open(sys.argv[1], 'w').write(json.dumps([os.waitstatus_to_exitcode(s), u.ru_maxrss]))")
 
 
-def measure(command: list[str], cwd: Path | None = None, cache: Path | None = None) -> Run:
+def measure(command: list[str], cwd: Path | None = None, cache: Path | None = None,
+            env: dict[str, str] | None = None) -> Run:
     """Run a command; its peak memory (children included) comes from wait4 in a small starter process."""
     with tempfile.TemporaryDirectory() as folder, open(Path(folder) / "output", "w+b") as output:
         result = Path(folder) / "result.json"
         start = time.perf_counter()
         subprocess.run([sys.executable, "-c", _WAIT, str(result), *command], cwd=cwd, stdout=output,
                        stderr=subprocess.STDOUT, check=False,
-                       env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **({"CNSCD_CACHE_DIR": str(cache)} if cache else {})})
+                       env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **({"CNSCD_CACHE_DIR": str(cache)} if cache else {}),
+                            **(env or {})})
         seconds = time.perf_counter() - start
         code, peak_kb = json.loads(result.read_text()) if result.is_file() else (-1, 0)
         output.seek(0)
@@ -101,8 +103,11 @@ def compare(data_dir: Path, workdir: Path, today: dt.date) -> dict[str, Any]:
     runs["cnscd_validate_unchanged"] = measure(validate, cache=workdir / "cache-validate")
     site = workdir / "cnscd-site"
     build = [*cnscd, "build", "--data", str(data_dir), "--site-dir", str(site), "--today", today.isoformat()]
-    runs["cnscd_build_cold"] = measure(build, cache=workdir / "cache-build")
-    runs["cnscd_build_unchanged"] = measure(build, cache=workdir / "cache-build")
+    # Cold means every cache empty: validation, documents, preview pictures, QR codes and posters.
+    caches = {"XDG_CACHE_HOME": str(workdir / "cache-build" / "user"),
+              "CNSCD_DOCUMENT_CACHE": str(workdir / "cache-build" / "documents")}
+    runs["cnscd_build_cold"] = measure(build, cache=workdir / "cache-build", env=caches)
+    runs["cnscd_build_unchanged"] = measure(build, cache=workdir / "cache-build", env=caches)
     for name, run in runs.items():
         figures[name] = {"seconds": round(run.seconds, 2), "peak_mb": round(run.peak_mb, 1), "ok": run.ok}
         if not run.ok and name != "frictionless_validate":
