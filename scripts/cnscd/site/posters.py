@@ -34,7 +34,7 @@ from ..load import parse_date
 PDF_NAME = "ap-phich.pdf"
 CHROMIUM = "/usr/bin/chromium"
 # Bump when the way posters are printed changes (page options, Chromium flags): every cached PDF is redone.
-POSTER_VERSION = "4"
+POSTER_VERSION = "5"
 PAGE_RECYCLE = 200  # a page is closed and opened again after this many posters: Chromium's memory stays flat
 KEEP_DAYS = 30  # cached PDFs no build used for this long are removed (the deploy cache stays bounded)
 # No request may leave the machine: every address is answered from the site folder or refused, and
@@ -56,6 +56,54 @@ class ChromiumMissing(RuntimeError):
 
 class PosterFailed(RuntimeError):
     """Chromium could not print some posters: the build stops rather than link to a missing PDF."""
+
+
+# The PDF's letters: static, unhinted Noto Sans Regular and Bold made once from the variable font that the
+# pinned fontpkg-noto-sans ships (as the preview pictures use). Subsets of them are 22 % smaller in a PDF
+# than those of Debian's hinted files, and the printing machine needs no font package. Chromium embeds a
+# variable font as Type 3 glyph drawings (4 times larger), hence the instances.
+FONT_PATH = "__cnscd-poster-fonts__/"  # answered by the printing browser's router, never part of the site
+FONT_WEIGHTS = {"Regular": 400, "Bold": 700}
+# Latin with Vietnamese letters and marks, punctuation, ₫, arrows; anything else falls back to system Noto Sans.
+FONT_RANGES = [(0x20, 0x24F), (0x300, 0x36F), (0x1E00, 0x1EFF), (0x2000, 0x206F), (0x20AB, 0x20AB), (0x2190, 0x21FF),
+               (0x2212, 0x2212)]
+
+
+def poster_fonts(folder: Path) -> dict[str, Path]:
+    """The two static fonts, made with fontTools the first time (about 10 s CPU) and kept in folder."""
+    import fontTools
+
+    from .previews import font_file
+
+    source = font_file()
+    stamp = hashlib.sha256(source.read_bytes() + repr(FONT_RANGES).encode()).hexdigest()[:12] + "-" + fontTools.version
+    found = {}
+    for name, weight in FONT_WEIGHTS.items():
+        target = folder / f"NotoSans-{name}-{stamp}.ttf"
+        if not target.is_file():
+            from fontTools.subset import Options, Subsetter
+            from fontTools.ttLib import TTFont
+            from fontTools.varLib import instancer
+
+            target.parent.mkdir(parents=True, exist_ok=True)
+            partial = target.with_name(f"{target.stem}.{os.getpid()}.tmp")
+            font = instancer.instantiateVariableFont(TTFont(source), {"wght": weight, "wdth": 100})
+            # Vietnamese and Latin only: every page load reads the font again (routing turns the cache off).
+            subsetter = Subsetter(Options(notdef_outline=True, name_IDs=["*"]))
+            subsetter.populate(unicodes=[code for first, last in FONT_RANGES for code in range(first, last + 1)])
+            subsetter.subset(font)
+            font.save(partial)
+            partial.replace(target)
+        found[name] = target
+    return found
+
+
+def font_css(base_url: str) -> bytes:
+    """Added to site.css as the printing browser reads it: the poster in the static fonts."""
+    faces = "".join(f'@font-face{{font-family:"CNSCD Poster";font-weight:{weight};'
+                    f'src:url("{base_url}{FONT_PATH}{name}.ttf") format("truetype")}}'
+                    for name, weight in FONT_WEIGHTS.items())
+    return ("\n" + faces + '.md-typeset .cnscd-commune{font-family:"CNSCD Poster","Noto Sans",sans-serif!important}\n').encode()
 
 
 def chromium_path(explicit: str | None = None) -> str:
@@ -215,7 +263,8 @@ def _mime(path: Path) -> str:
             ".png": "image/png", ".woff2": "font/woff2", ".js": "text/javascript"}.get(path.suffix, "application/octet-stream")
 
 
-async def _print_all(jobs: list[tuple[str, Path]], site_dir: Path, base_url: str, chromium: str, workers: int) -> list[str]:
+async def _print_all(jobs: list[tuple[str, Path]], site_dir: Path, base_url: str, chromium: str, workers: int,
+                     fonts: dict[str, Path]) -> list[str]:
     """Print each (path, target) page to its target PDF; returns the paths that failed, with why."""
     from playwright.async_api import Error as PlaywrightError
     from playwright.async_api import async_playwright
@@ -226,14 +275,20 @@ async def _print_all(jobs: list[tuple[str, Path]], site_dir: Path, base_url: str
             await route.abort("blockedbyclient")
             return
         relative = urllib.parse.unquote(url[len(base_url):].split("#", 1)[0].split("?", 1)[0])
+        if relative.startswith(FONT_PATH) and relative[len(FONT_PATH):].removesuffix(".ttf") in fonts:
+            await route.fulfill(status=200, path=fonts[relative[len(FONT_PATH):].removesuffix(".ttf")],
+                                content_type="font/ttf")
+            return
         target = (site_dir / relative).resolve()
         if target.is_dir():
             target = target / "index.html"
         if not target.is_relative_to(site_dir) or not target.is_file():
             await route.fulfill(status=404, body="")
             return
-        await route.fulfill(status=200, body=target.read_bytes(), content_type=_mime(target))
+        body = target.read_bytes() + (extra_css if relative == "assets/cnscd/site.css" else b"")
+        await route.fulfill(status=200, body=body, content_type=_mime(target))
 
+    extra_css = font_css(base_url)
     failed: list[str] = []
     queue = list(reversed(jobs))
     async with async_playwright() as playwright:
@@ -288,7 +343,7 @@ def check_chromium(chromium: str) -> str:
 
 
 def print_pdfs(site_dir: Path, paths: list[str], cache: Path, base_url: str, chromium: str | None = None,
-               workers: int | None = None) -> PosterRun:
+               workers: int | None = None, font_dir: Path | None = None) -> PosterRun:
     """<path>/ap-phich.pdf for each commune page; only posters not in the cache are printed.
 
     base_url: the site's address; pages are served under it from site_dir, so the PDF's links are the
@@ -310,11 +365,12 @@ def print_pdfs(site_dir: Path, paths: list[str], cache: Path, base_url: str, chr
             todo.setdefault(cached, path)  # two identical posters (never in practice) print once
     if todo:
         workers = workers or (min(2, os.cpu_count() or 1) if len(todo) >= 4 else 1)
+        fonts = poster_fonts(font_dir or cache / "fonts")  # made once, not counted per poster
         before = _cpu()
         jobs = [(path, cached) for cached, path in todo.items()]
         # In a thread of its own: the caller may already run an event loop (the preview server, Playwright's sync API).
         with concurrent.futures.ThreadPoolExecutor(1) as thread:
-            failed = thread.submit(asyncio.run, _print_all(jobs, site_dir, base_url, chromium, workers)).result()
+            failed = thread.submit(asyncio.run, _print_all(jobs, site_dir, base_url, chromium, workers, fonts)).result()
         run.cpu_seconds = round(_cpu() - before, 3)
         if failed:
             raise PosterFailed("Không in được áp phích / posters not printed:\n" + "\n".join(failed))
