@@ -198,3 +198,12 @@ def test_conflict_names_the_shared_value_and_ignores_people_nobody_withdrew() ->
     assert locality.conflict({"04": [cao_bang], "79": [hcm, {"withdrawals:person_id:b": ["P-1"]}]}, found)
     clash = locality.conflict({"04": [cao_bang], "79": [{"teams:team_id:b": ["T04-0001"]}]}, found)
     assert clash is not None and "'T04-0001'" in clash
+
+
+def test_the_code_a_result_depends_on_is_the_code_validation_runs() -> None:
+    """Editing the site builder keeps validation results; editing a rule or what it imports does not."""
+    names = {path.relative_to(Path(validate_module.__file__).parent).as_posix()
+             for path in validate_module._source_closure(validate_module._VALIDATION_MODULES)}
+    assert {"checks.py", "consent.py", "contact.py", "phones.py", "text.py", "units.py", "periods.py", "load.py"} <= names
+    assert not any(name.startswith(("site/", "intake/", "documents/")) or name in ("cli.py", "bench.py")
+                   for name in names)

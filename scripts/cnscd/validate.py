@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import functools
 import hashlib
@@ -62,12 +63,45 @@ def rule_names() -> set[str]:
     return {f"{check.__module__}.{check.__qualname__}" for check in all_checks()}
 
 
+# Where validation starts; the modules they import (followed through the source) are the code a result depends on.
+_VALIDATION_MODULES = ("validate", "scopes", "locality", "tablecheck", "checks", "consent", "contact", "load", "package")
+
+
+def _source_closure(start: tuple[str, ...]) -> list[Path]:
+    """This package's modules that the given ones import, directly or not (relative imports, read with `ast`)."""
+    here = Path(__file__).parent
+    todo, seen, found = list(start), set(), []
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        path = here / (name.replace(".", "/") + ".py")
+        package_parts = name.split(".")[:-1]
+        if not path.is_file():
+            path = here / name.replace(".", "/") / "__init__.py"
+            package_parts = name.split(".")
+            if not path.is_file():
+                continue  # a function or class imported by name, not a module
+        found.append(path)
+        for node in ast.walk(ast.parse(path.read_bytes())):
+            if isinstance(node, ast.ImportFrom) and node.level:
+                base = package_parts[:len(package_parts) - node.level + 1]
+                module = base + (node.module.split(".") if node.module else [])
+                todo.append(".".join(module))
+                todo += [".".join([*module, alias.name]) for alias in node.names]
+    return sorted(found)
+
+
 @functools.cache
 def code_digest() -> str:
-    """The package's source as this process imported it: a result is reused only by the code that produced it."""
+    """The validation code as this process found it: a result is reused only by the code that produced it.
+
+    Only the modules validation runs are hashed, so editing a page template or the site builder keeps the cache.
+    """
     code = hashlib.sha256()
     here = Path(__file__).parent
-    for path in sorted(here.glob("**/*.py")):
+    for path in _source_closure(_VALIDATION_MODULES):
         code.update(path.relative_to(here).as_posix().encode() + b"\0" + path.read_bytes())
     return code.hexdigest()
 
