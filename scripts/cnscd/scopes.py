@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -81,8 +82,11 @@ def evaluate(root: str, name: str, files: list[str], national_files: tuple[str, 
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:
-    """Forked workers that never touch what the parent holds (the build calls this with the country in memory):
-    freezing the inherited objects keeps the collector from writing to, and so copying, every page of it."""
+    """Forked workers that never touch what the parent holds (the build loads the country meanwhile): freezing the
+    inherited objects keeps the collector from writing to, and so copying, their pages. A process with threads
+    (the intake service) must not fork; its workers come from a fresh server process instead."""
+    if threading.active_count() > 1:
+        return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("forkserver"))
     return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
                                initializer=gc.freeze)
 
