@@ -183,3 +183,17 @@ def test_a_key_used_in_two_provinces_is_caught(session):
         edit(teams, "T79-0002,Tổ CNSCĐ Thành phố Cao Bằng,", "T04-0001,Tổ CNSCĐ Thành phố Cao Bằng,")
     session.apply({teams})
     assert session.findings == {}
+
+
+def test_a_busy_port_is_said_before_any_build():
+    import socket
+
+    from tests.conftest import run_cli
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        result = run_cli("serve", "--data", str(SAMPLE), "--port", str(taken.getsockname()[1]))
+    assert result.returncode == 2
+    assert "không mở được 127.0.0.1:" in result.stderr and "Traceback" not in result.stderr
+    assert "Đã dựng" not in result.stdout

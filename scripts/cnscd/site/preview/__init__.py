@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from . import watch
-from .server import Versions, start
+from .server import Versions, bind, start
 from .session import Session
 
 POLL_SECONDS = 0.25
@@ -29,17 +29,25 @@ def serve(data_dir: Path, host: str = "127.0.0.1", port: int = 8000, today: dt.d
           config_path: Path | None = None, site_dir: Path | None = None) -> int:
     """Build once, serve, then keep the site up to date until interrupted; raises BuildRefused on bad data at start."""
     work = Path(tempfile.mkdtemp(prefix="cnscd-preview-"))
-    server = None
-    signal.signal(signal.SIGTERM, _stop)
+    site = Path(site_dir) if site_dir else work / "site"
+    versions = Versions()
     try:
-        site = Path(site_dir) if site_dir else work / "site"
+        server = bind(site, host, port, versions)
+    except OSError as exc:
+        shutil.rmtree(work, ignore_errors=True)
+        print(f"LỖI/ERROR: không mở được {host}:{port} (cổng đang bận? thử --port khác) / cannot listen on "
+              f"{host}:{port}: {exc}", file=sys.stderr)
+        return 2
+    signal.signal(signal.SIGTERM, _stop)
+    serving = False
+    try:
         session = Session(data_dir, site, work / "build", today, config_path)
         seconds = ", ".join(f"{stage} {value:.1f}s" for stage, value in session.report.seconds.items())
         print(f"Đã dựng {session.report.pages} trang / built {session.report.pages} pages: {seconds}", flush=True)
         roots = [session.data_dir, session.docs_source]
         snapshot = watch.scan(roots)
-        versions = Versions()
-        server = start(site, host, port, versions)
+        start(server)
+        serving = True
         address = f"http://{host}:{server.server_address[1]}/"
         print(f"Đang xem trước tại {address} — sửa data/ hoặc docs/, trang đang mở tự tải lại; Ctrl+C để dừng / "
               f"previewing at {address}", flush=True)
@@ -65,6 +73,7 @@ def serve(data_dir: Path, host: str = "127.0.0.1", port: int = 8000, today: dt.d
     except KeyboardInterrupt:
         return 0
     finally:
-        if server is not None:
+        if serving:  # shutdown() waits for a loop that must have started
             server.shutdown()
+        server.server_close()
         shutil.rmtree(work, ignore_errors=True)

@@ -184,9 +184,12 @@ class Server(http.server.ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
-def start(site_dir: Path, host: str, port: int, versions: Versions) -> Server:
-    """Serve in a background thread; returns the server (its `server_address` has the port chosen)."""
+def bind(site_dir: Path, host: str, port: int, versions: Versions) -> Server:
+    """Take the address now (a busy port is said before a long build); `server_address` has the port chosen."""
     handler = type("PreviewHandler", (Handler,), {"site_dir": Path(site_dir), "versions": versions})
-    server = Server((host, port), handler)
+    return Server((host, port), handler)
+
+
+def start(server: Server) -> None:
+    """Answer requests in a background thread."""
     threading.Thread(target=server.serve_forever, name="preview-http", daemon=True).start()
-    return server
