@@ -33,7 +33,7 @@ from ..load import parse_date
 
 PDF_NAME = "ap-phich.pdf"
 CHROMIUM = "/usr/bin/chromium"
-# Bump when the way posters are printed changes (page options, Chromium flags): every cached PDF is redone.
+# Bump when the way posters are printed changes (page options, Chromium flags, fonts): every cached PDF is redone.
 POSTER_VERSION = "5"
 PAGE_RECYCLE = 200  # a page is closed and opened again after this many posters: Chromium's memory stays flat
 KEEP_DAYS = 30  # cached PDFs no build used for this long are removed (the deploy cache stays bounded)
