@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -207,3 +208,21 @@ def test_the_code_a_result_depends_on_is_the_code_validation_runs() -> None:
     assert {"checks.py", "consent.py", "contact.py", "phones.py", "text.py", "units.py", "periods.py", "load.py"} <= names
     assert not any(name.startswith(("site/", "intake/", "documents/")) or name in ("cli.py", "bench.py")
                    for name in names)
+
+
+@pytest.mark.parametrize("threads", [False, True])
+def test_parts_checked_in_worker_processes_agree_with_a_full_run(threads: bool, data_copy: Path, cache: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """The national package runs its parts in worker processes (forked, or from a server when threads run)."""
+    monkeypatch.setattr(scopes, "_MIN_PARALLEL_BYTES", 0)
+    one_province_changed(data_copy)
+    national_table_changed(data_copy)  # every part is checked again
+    stop = threading.Event()
+    waiting = threading.Thread(target=stop.wait)
+    if threads:
+        waiting.start()
+    try:
+        found = validate(data_copy, TODAY)
+    finally:
+        stop.set()
+    assert found == _full(data_copy) and {"team-too-small", "phone-invalid"} <= {f.code for f in found}

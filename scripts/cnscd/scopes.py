@@ -86,7 +86,9 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     inherited objects keeps the collector from writing to, and so copying, their pages. A process with threads
     (the intake service) must not fork; its workers come from a fresh server process instead."""
     if threading.active_count() > 1:
-        return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("forkserver"))
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["cnscd.scopes"])
+        return ProcessPoolExecutor(max_workers=workers, mp_context=context)
     return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
                                initializer=gc.freeze)
 
