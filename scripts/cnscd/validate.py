@@ -268,7 +268,13 @@ def _by_province(plan: Plan, explain: _Explain, then: Callable[[], None]) -> lis
         explain(f"provinces share a key ({clash}): full run")
         return None
     found = {finding for result in results.values() for finding in _findings(result["findings"])}
-    return sorted(found, key=lambda f: (f.file, f.row or 0, f.field or "", f.code))
+    return sorted(found, key=order)
+
+
+def order(finding: Finding) -> tuple:
+    """By file and row; ties broken by the whole finding, so two runs (or a run in parts) list them alike."""
+    return (finding.file, finding.row or 0, finding.field or "", finding.code, finding.message_vi, finding.message_en,
+            str(finding.severity))
 
 
 def validate_dataset(dataset: Dataset, today: dt.date, schema: bool = True, ctx: Context | None = None) -> list[Finding]:
@@ -276,7 +282,7 @@ def validate_dataset(dataset: Dataset, today: dt.date, schema: bool = True, ctx:
     if schema:
         findings += check_frictionless(dataset)
     findings += run_checks(dataset, today, ctx)
-    return sorted(set(findings), key=lambda f: (f.file, f.row or 0, f.field or "", f.code))
+    return sorted(set(findings), key=order)
 
 
 def has_errors(findings: list[Finding]) -> bool:
