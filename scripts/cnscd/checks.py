@@ -185,6 +185,7 @@ def _overlaps(a: Row, b: Row) -> bool:
 
 def check_duplicate_members(ctx: Context) -> Iterator[Finding]:
     """A person is on a team once at a time; the same name under two ids is probably a slip."""
+    keys: dict[str, str] = {}  # names repeat across the country: fold each spelling once
     for team_id, members in ctx.members_by_team.items():
         by_person: dict[str, list[Row]] = defaultdict(list)
         by_name: dict[str, set[str]] = defaultdict(set)
@@ -197,7 +198,10 @@ def check_duplicate_members(ctx: Context) -> Iterator[Finding]:
                                   f"{member['full_name']} is already on team {team_id} ({there}row {earlier.line})")
                     break
             by_person[member["person_id"]].append(member)
-            key = tone_key(member["full_name"])
+            name = member["full_name"]
+            key = keys.get(name)
+            if key is None:
+                key = keys[name] = tone_key(name)
             if by_name[key] and member["person_id"] not in by_name[key]:
                 yield finding(member, "full_name", "member-same-name",
                               f"Tổ {team_id} đã có người tên {member['full_name']} với mã khác; kiểm tra có trùng không",
