@@ -29,3 +29,16 @@ def test_a_change_in_how_codes_are_drawn_draws_them_again(tmp_path: Path, monkey
         assert qrcodes.write(url, tmp_path / "b.svg", cache) is True
     finally:
         qrcodes._drawing.cache_clear()
+
+
+def test_deploy_keeps_the_qr_cache(monkeypatch):
+    import yaml
+
+    from tests.conftest import ROOT
+
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "deploy.yml").read_text(encoding="utf-8"))
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setenv("HOME", "/home/runner")
+    kept = [Path(path.replace("~", "/home/runner")) for step in workflow["jobs"]["build"]["steps"]
+            if step.get("uses", "").startswith("actions/cache@") for path in step["with"]["path"].split()]
+    assert qrcodes.default_cache() in kept
