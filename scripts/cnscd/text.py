@@ -6,6 +6,7 @@ code can assume NFC, trimmed text.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -65,8 +66,10 @@ def csv_safe(value: str) -> str:
     return "'" + value if value and starts_formula(value) else value
 
 
+@functools.lru_cache(maxsize=1 << 18)
 def fold(value: str) -> str:
-    """Lower case without diacritics, đ as d: how people type on a phone without a Vietnamese keyboard."""
+    """Lower case without diacritics, đ as d: how people type on a phone without a Vietnamese keyboard.
+    Remembered: a national build folds the same village and commune names ~1.7 million times."""
     decomposed = unicodedata.normalize("NFD", value.lower().replace("đ", "d").replace("Đ", "d"))
     stripped = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
     return _SPACES.sub(" ", stripped).strip()
