@@ -11,7 +11,7 @@ import zipfile
 from pathlib import Path
 
 from cnscd.load import load
-from cnscd.site import archives, downloads, sitesize
+from cnscd.site import archives, downloads, render, sitesize
 from tests.conftest import SAMPLE, TODAY, run_cli
 from tests.site.conftest import province
 
@@ -110,14 +110,14 @@ def test_open_data_page_lists_every_download_with_its_size(built_site):
     links = re.findall(r'<a href="\.\./(du-lieu/[^"]+\.zip)" download>([^<]+)</a> <small>\(tệp nén ZIP, ([^)]+)\)</small>', html)
     assert len(links) == 2 + 34  # the national list as CSV and JSON, one package per province
     for href, _label, size in links:
-        assert size == downloads.size_vi((built_site / href).stat().st_size), href
+        assert size == render.size_vi((built_site / href).stat().st_size), href
     assert ("du-lieu/goi-du-lieu/79-ho-chi-minh.zip", "Thành phố Hồ Chí Minh") in [(h, label) for h, label, _ in links]
     assert "cnscd:tai-ve" not in html
 
 
 def test_size_vi():
-    assert downloads.size_vi(3_298_203) == "3,3 MB" and downloads.size_vi(181_023) == "181 KB"
-    assert downloads.size_vi(120) == "1 KB"
+    assert render.size_vi(3_298_203) == "3,3 MB" and render.size_vi(181_023) == "181 KB"
+    assert render.size_vi(120) == "1 KB"
 
 
 def test_size_check_flags_a_file_over_5_mb(tmp_path):

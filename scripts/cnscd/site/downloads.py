@@ -213,16 +213,8 @@ def publish_packages(dataset: Dataset, target: Path, derived: Derived) -> dict[s
 LISTING_MARKER = "<!-- cnscd:tai-ve -->"
 
 
-def size_vi(size: int) -> str:
-    """«3,3 MB», «850 KB»: what a person on a phone plan weighs before downloading."""
-    if size >= 1_000_000:
-        return f"{size / 1_000_000:.1f} MB".replace(".", ",")
-    return f"{max(1, round(size / 1000))} KB"
-
-
 def write_listing(page: Path, derived: Derived, national: dict[str, int], packages: dict[str, int]) -> None:
     """Put the list of national and per-province downloads, with sizes, into the open-data page at its marker."""
-    render.ENV.filters.setdefault("size_vi", size_vi)
     names = {f"{render.province_path(p).rstrip('/')}.zip": p.name for p in derived.provinces}
     html = render.ENV.get_template("data_downloads.html").render(
         root="../", sizes={**national, **packages},

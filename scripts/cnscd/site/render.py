@@ -40,6 +40,13 @@ def number_vi(value: int) -> str:
     return f"{value:,}".replace(",", ".")
 
 
+def size_vi(size: int) -> str:
+    """«3,3 MB», «850 KB»: what a person on a phone plan weighs before downloading."""
+    if size >= 1_000_000:
+        return f"{size / 1_000_000:.1f} MB".replace(".", ",")
+    return f"{max(1, round(size / 1000))} KB"
+
+
 # A commune page with this many villages or more opens with a «Chọn thôn, tổ dân phố» list of links.
 JUMP_LIST_FROM = 6
 
@@ -53,7 +60,8 @@ def _environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.PackageLoader("cnscd.site", "templates"), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(phone=display_phone, tel=tel_href, date_vi=date_vi, period_vi=periods.label_vi,
-                       percent=percent_vi, number=number_vi, fold=fold)
+                       percent=percent_vi, number=number_vi, fold=fold,
+                       size_vi=size_vi)
     env.globals.update(ROLE_VI=ROLE_VI, KIND_VI=VILLAGE_KIND_VI, PILLAR_VI=PILLAR_VI, CADENCE_VI=CADENCE_VI,
                        MODE_VI=MODE_VI, REPORT_VI=REPORT_STATUS_VI, STATUS_VI=STATUS_VI, JUMP_LIST_FROM=JUMP_LIST_FROM)
     return env
