@@ -27,7 +27,7 @@ def _engine_page(page: shell.Page, raw_description: bool = False) -> str:
 def _page(code: str, name: str, content: str = "") -> shell.Page:
     return shell.Page(f"79-ho-chi-minh/{code}-{name.lower().replace(' ', '-')}/", f"Tổ CNSCĐ {name}, TP HCM",
                       f"Ai giúp người dân ở {name}: tổ trưởng.", f"xem-truoc/{code}.png",
-                      content or f"<h2>Các tổ ở {name}</h2><p>Tổ CNSCĐ {name}, TP HCM</p>")
+                      content or f"<div><h2>Các tổ ở {name}</h2><p>Tổ CNSCĐ {name}, TP HCM</p></div>")
 
 
 def test_a_shell_made_from_one_page_gives_another_page_exactly():
@@ -50,7 +50,7 @@ def test_values_are_escaped_as_the_theme_escapes_them():
 
 def test_no_shell_when_the_content_is_not_found_once():
     first = _page("26506", "Phuong Vung Tau")
-    changed = _engine_page(first).replace("<h2>", "<h2 id='x'>")
+    changed = _engine_page(first).replace("<h2>", "<h2 id='x'>")  # as Markdown would change a block
     assert shell.make_shell(changed, first) is None
     twice = _engine_page(first).replace("</article>", first.content + "</article>")
     assert shell.make_shell(twice, first) is None
@@ -99,3 +99,48 @@ def test_every_commune_page_of_the_sample_is_a_whole_theme_page(built_site: Path
                 outside = outside.replace(value, "")
             shells.add(outside)
     assert len(shells) == 1
+
+
+def _tiny_project(tmp_path: Path, name: str, pages: list[shell.Page]) -> tuple[Path, Path, Path]:
+    """A real MkDocs + Material project with this site's theme and the given commune pages."""
+    import yaml
+
+    from cnscd.site import build
+    from tests.conftest import ROOT
+
+    docs, site = tmp_path / name / "docs", tmp_path / name / "site"
+    (docs / "index.md").parent.mkdir(parents=True)
+    (docs / "index.md").write_text("# Trang chủ\n", encoding="utf-8")
+    for page in pages:
+        (docs / page.path).mkdir(parents=True)
+        (docs / page.path / "index.md").write_text(render.page(
+            {"title": page.title, "description": page.description, "image": page.image,
+             "search": {"exclude": True}, "hide": ["navigation", "toc"]}, page.content), encoding="utf-8")
+    config = build.engine_config(build.read_config(ROOT / "mkdocs.yml"), docs, site, ROOT)
+    config_file = tmp_path / name / "mkdocs.yml"
+    config_file.write_text(yaml.dump(config, Dumper=build._Dumper, allow_unicode=True, sort_keys=False),
+                           encoding="utf-8")
+    return config_file, docs, site
+
+
+def test_the_build_splices_pages_that_equal_what_mkdocs_writes(tmp_path: Path):
+    from cnscd.site import build
+
+    pages = [_page("26506", "Phuong Vung Tau"), _page("26526", "Phuong Tam Thang"), _page("26527", "Xa O'Lac"),
+             _page("26536", "Phuong Rach Dua", "<div><h2>Tổ</h2><table><tr><td>Thôn 1 &amp; 2</td></tr></table></div>"),
+             _page("26539", "Phuong Tan Hung")]
+    config_file, docs, site = _tiny_project(tmp_path, "spliced", pages)
+    from tests.conftest import ROOT
+
+    site_url = build.read_config(ROOT / "mkdocs.yml")["site_url"]
+    # Five pages: the first two give the shell, the one with an apostrophe goes through the engine.
+    assert shell.escape_free(pages[0]) and not shell.escape_free(pages[2])
+    assert build.run_engine_spliced(config_file, "mkdocs", docs, site, pages, tmp_path / "held", site_url) == 2
+    assert all((docs / page.path / "index.md").is_file() for page in pages)  # the pages are given back
+    engine_file, _engine_docs, engine_site = _tiny_project(tmp_path, "engine", pages)
+    build.run_engine(engine_file, "mkdocs")
+    for page in pages:
+        assert (site / page.path / "index.html").read_bytes() == (engine_site / page.path / "index.html").read_bytes()
+    locations = re.findall(r"<loc>([^<]*)</loc>", (site / "sitemap.xml").read_text(encoding="utf-8"))
+    assert sorted(locations) == sorted(re.findall(r"<loc>([^<]*)</loc>",
+                                                  (engine_site / "sitemap.xml").read_text(encoding="utf-8")))

@@ -168,6 +168,7 @@ def run_engine_spliced(config_file: Path, engine: str, docs: Path, site_dir: Pat
     """The engine over every page but the commune pages after the first two, which are then put into the
     shell those two give (see shell.py); when the shell does not check out, the engine builds them all.
     Returns how many pages were spliced."""
+    pages = [page for page in pages if shell.escape_free(page)]  # the others simply stay with the engine
     if len(pages) < 3:
         run_engine(config_file, engine)
         return 0

@@ -39,6 +39,12 @@ class Page:
                 "description": str(escape(render._plain(self.description))), "path": self.path, "image": self.image}
 
 
+def escape_free(page: Page) -> bool:
+    """True when the title and description hold nothing a theme escapes (an apostrophe, as in «Ea H'Leo»):
+    themes escape in some places and not in others, so such a page goes through the engine instead."""
+    return all(str(escape(render._plain(value))) == render._plain(value) for value in (page.title, page.description))
+
+
 @dataclass(frozen=True)
 class Shell:
     """Literal text and slot names, alternating: literal, slot, literal, …, literal."""
