@@ -54,25 +54,20 @@ _STYLES = (
     + '</cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>')
 
 
-def column_letter(number: int) -> str:
-    """1 → A, 27 → AA."""
-    letters = ""
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
+def _cell(value: object, style: Style) -> str:
+    """A number stays a number only in a numeric style; everything else is text, an empty value an empty cell.
 
-
-def _cell(ref: str, value: object, style: Style) -> str:
-    """A number stays a number only in a numeric style; everything else is text, an empty value an empty cell."""
+    No `r="B7"`: a row writes every cell from column A on, and a cell without a reference is the one after the
+    previous (ECMA-376 §18.3.1.4; Excel, LibreOffice and openpyxl read it so): 13 % of a national XLSX.
+    """
     if style in (Style.INTEGER, Style.PERCENT) and isinstance(value, (int, float)) and not isinstance(value, bool) \
             and math.isfinite(value):
-        return f'<c r="{ref}" s="{style}"><v>{value!r}</v></c>'
+        return f'<c s="{style}"><v>{value!r}</v></c>'
     text = "" if value is None else escape(value)
     if not text:
-        return f'<c r="{ref}" s="{style}"/>'
+        return f'<c s="{style}"/>'
     preserve = ' xml:space="preserve"' if text != text.strip() else ""
-    return f'<c r="{ref}" s="{style}" t="inlineStr"><is><t{preserve}>{text}</t></is></c>'
+    return f'<c s="{style}" t="inlineStr"><is><t{preserve}>{text}</t></is></c>'
 
 
 @dataclass
@@ -100,9 +95,7 @@ class Sheet:
         data = []
         for number, cells in enumerate(self.rows, start=1):
             if cells:
-                data.append(f'<row r="{number}">' + "".join(
-                    _cell(f"{column_letter(column)}{number}", value, style)
-                    for column, (value, style) in enumerate(cells, start=1)) + "</row>")
+                data.append(f'<row r="{number}">' + "".join(_cell(value, style) for value, style in cells) + "</row>")
         return (f'{_HEAD}<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}"><sheetViews><sheetView workbookViewId="0">{view}'
                 f'</sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>{f"<cols>{cols}</cols>" if cols else ""}'
                 f'<sheetData>{"".join(data)}</sheetData></worksheet>')
