@@ -85,19 +85,21 @@ class Sheet:
         return len(self.rows)
 
     def xml(self) -> str:
+        # Only what differs from a new sheet: a view when rows are frozen; no row-height default (15 points is
+        # Excel's own), no relationships namespace (no sheet links a part). Seven sheets in 3,321 reports.
         view = ""
         if self.freeze_below:
             top = f"A{self.freeze_below + 1}"
-            view = (f'<pane ySplit="{self.freeze_below}" topLeftCell="{top}" activePane="bottomLeft" state="frozen"/>'
-                    f'<selection pane="bottomLeft" activeCell="{top}" sqref="{top}"/>')
+            view = (f'<sheetViews><sheetView workbookViewId="0"><pane ySplit="{self.freeze_below}" topLeftCell="{top}" '
+                    f'activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="{top}" '
+                    f'sqref="{top}"/></sheetView></sheetViews>')
         cols = "".join(f'<col min="{index}" max="{index}" width="{width}" customWidth="1"/>'
                        for index, width in enumerate(self.widths, start=1))
         data = []
         for number, cells in enumerate(self.rows, start=1):
             if cells:
                 data.append(f'<row r="{number}">' + "".join(_cell(value, style) for value, style in cells) + "</row>")
-        return (f'{_HEAD}<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}"><sheetViews><sheetView workbookViewId="0">{view}'
-                f'</sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>{f"<cols>{cols}</cols>" if cols else ""}'
+        return (f'{_HEAD}<worksheet xmlns="{_MAIN}">{view}{f"<cols>{cols}</cols>" if cols else ""}'
                 f'<sheetData>{"".join(data)}</sheetData></worksheet>')
 
 
