@@ -198,3 +198,20 @@ def test_an_old_commune_the_mapping_does_not_know_says_so():
     assert "http-equiv" not in html and "cnscd-targets" not in html
     assert "chưa ghi Xã Mỹ Hưng (Huyện Quảng Hòa) nay thuộc xã, phường nào" in html
     assert '<a class="cnscd-button" href="../../">Tìm xã, phường mới ở trang chủ</a>' in html
+
+
+def test_reports_table_says_a_shared_decision_and_the_due_period_once() -> None:
+    """What every row would repeat (one decision for all teams, the period due) is said once: ~1.5 KB a national page."""
+    from types import SimpleNamespace
+
+    def team(members: int, number: str = "167/QĐ-UBND") -> SimpleNamespace:
+        return SimpleNamespace(decision_number=number, decision_signed_on="2025-08-23", member_count=members,
+                               latest_report=None, status_this_period="missing")
+
+    table = render.ENV.get_template("_macros.html").module.reports_table
+    html = str(table([("Thôn A", team(5)), ("Thôn B", team(6))], "2026-10"))
+    assert "<p>Quyết định thành lập cả 2 tổ: 167/QĐ-UBND, 23/08/2025.</p>" in html
+    assert "Quyết định thành lập</th>" not in html and html.count("167/QĐ-UBND") == 1
+    assert '<th scope="col">Báo cáo tháng 10/2026</th>' in html and "Tháng 10/2026:" not in html
+    mixed = str(table([("Thôn A", team(5)), ("Thôn B", team(6, "9/QĐ-UBND"))], "2026-10"))
+    assert '<th scope="col">Quyết định thành lập</th>' in mixed and "<td>9/QĐ-UBND, 23/08/2025</td>" in mixed

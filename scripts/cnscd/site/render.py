@@ -56,12 +56,19 @@ def percent_vi(share: float | None) -> str:
     return percent(share).replace(" ", "\u00a0")
 
 
+def decision_vi(team: TeamFacts) -> str:
+    """«167/QĐ-UBND, 23/08/2025»: a team's establishing decision as the reports table shows it ("" without one)."""
+    if not team.decision_number:
+        return ""
+    return team.decision_number + (f", {date_vi(team.decision_signed_on)}" if team.decision_signed_on else "")
+
+
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.PackageLoader("cnscd.site", "templates"), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(phone=display_phone, tel=tel_href, date_vi=date_vi, period_vi=periods.label_vi,
                        percent=percent_vi, number=number_vi, fold=fold,
-                       size_vi=size_vi)
+                       size_vi=size_vi, decision_vi=decision_vi)
     env.globals.update(ROLE_VI=ROLE_VI, KIND_VI=VILLAGE_KIND_VI, PILLAR_VI=PILLAR_VI, CADENCE_VI=CADENCE_VI,
                        MODE_VI=MODE_VI, REPORT_VI=REPORT_STATUS_VI, STATUS_VI=STATUS_VI, JUMP_LIST_FROM=JUMP_LIST_FROM)
     return env
