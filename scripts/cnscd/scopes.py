@@ -39,7 +39,7 @@ def _national(root: str, files: tuple[str, ...], digest: str) -> tuple[Dataset, 
 
 
 def evaluate(root: str, name: str, files: list[str], national_files: tuple[str, ...], national_digest: str,
-             today_iso: str, schema: bool, found_groups: list[locality.Group]) -> dict:
+             today_iso: str, schema: bool, found_groups: list[locality.Group], digests: dict[str, str] | None = None) -> dict:
     """Findings located in this part's files, and its files' key summaries (JSON-ready)."""
     import datetime as dt
     import time
@@ -65,7 +65,7 @@ def evaluate(root: str, name: str, files: list[str], national_files: tuple[str, 
     mine = set(files)
     findings = check_headers(dataset)
     if schema:
-        findings += check_cells(dataset, files=files, workers=1) + check_keys(dataset)
+        findings += check_cells(dataset, files=files, workers=1, digests=digests) + check_keys(dataset)
     findings += run_checks(dataset, today, Context(dataset, today, units))
     summaries = {}
     if name:
@@ -103,13 +103,18 @@ def evaluate_all(plan: Plan, names: list[str], found_groups: list[locality.Group
     args = (str(plan.root),)
     tail = (national, plan.national_digest(), plan.today.isoformat(), plan.schema, found_groups)
     workers = min(os.cpu_count() or 1, len(order))
+
+    def digests(name: str) -> dict[str, str]:
+        return {relpath: plan.digests[relpath] for relpath in plan.scopes[name]}
+
     if workers > 1 and sum(sizes.values()) >= _MIN_PARALLEL_BYTES:
         with _pool(workers) as pool:
-            futures = [(name, pool.submit(evaluate, *args, name, plan.scopes[name], *tail)) for name in order]
+            futures = [(name, pool.submit(evaluate, *args, name, plan.scopes[name], *tail, digests(name)))
+                       for name in order]
             meanwhile()
             for name, future in futures:
                 yield name, future.result()
     else:
         meanwhile()
         for name in order:
-            yield name, evaluate(*args, name, plan.scopes[name], *tail)
+            yield name, evaluate(*args, name, plan.scopes[name], *tail, digests(name))

@@ -10,33 +10,23 @@ package from the rows already in memory, from the same schema declarations frict
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import json
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from operator import itemgetter
 from pathlib import Path
 
-from . import package
+from . import cellcheck, filedigest, package
+from .cellcheck import FRICTIONLESS_VI  # noqa: F401  (where the messages were)
 from .load import Dataset, Row
 from .load import schema as load_schema
 from .model import Finding
 
-FRICTIONLESS_VI = {
-    "type-error": "Giá trị không đúng kiểu dữ liệu",
-    "constraint-error": "Giá trị vi phạm ràng buộc của cột",
-    "missing-cell": "Thiếu ô so với tiêu đề",
-    "extra-cell": "Thừa ô so với tiêu đề",
-    "blank-row": "Dòng trống",
-    "missing-label": "Thiếu cột",
-    "extra-label": "Thừa cột",
-    "incorrect-label": "Sai tên cột",
-    "duplicate-label": "Tên cột bị lặp",
-    "blank-label": "Tên cột trống",
-}
 # Bump when what a cached result means changes.
-_CACHE_FORMAT = "1"
+_CACHE_FORMAT = "2"
 _MIN_PARALLEL_BYTES = 4 << 20  # below this, starting processes costs more than it saves
 
 
@@ -53,27 +43,16 @@ def _cell_schema(schema: dict) -> dict:
 
 
 def _check_file(path: str, relpath: str, schema: dict) -> list[dict]:
-    from frictionless import Resource, Schema, system
-
-    with system.use_context(trusted=True):
-        resource = Resource(path=path, schema=Schema.from_descriptor(schema), format="csv", encoding="utf-8")
-        report = resource.validate(limit_errors=100000)
-    found = []
-    for task in report.tasks:
-        for error in task.errors:
-            note = getattr(error, "note", "") or ""
-            vi = FRICTIONLESS_VI.get(error.type, "Lỗi cấu trúc bảng")
-            found.append({"file": relpath, "row": getattr(error, "row_number", None),
-                          "field": getattr(error, "field_name", None), "code": error.type,
-                          "message_vi": f"{vi}: {note}" if note else vi,
-                          "message_en": f"{error.title}: {note}" if note else error.message})
-    return found
+    return cellcheck.check_file(path, relpath, schema)
 
 
-def check_cells(dataset: Dataset, workers: int | None = None, files: list[str] | None = None) -> list[Finding]:
-    """Every file (or the given ones) against its table's schema (no keys): cached by content hash, misses in parallel."""
-    import frictionless
+def check_cells(dataset: Dataset, workers: int | None = None, files: list[str] | None = None,
+                digests: Mapping[str, str] | None = None) -> list[Finding]:
+    """Every file (or the given ones) against its table's schema (no keys): cached by content hash, misses in parallel.
 
+    `digests` (relpath → sha256 of the bytes, as `validate.Plan` has them) saves reading the files to hash them.
+    """
+    version = importlib.metadata.version("frictionless")  # importing frictionless costs more than a cached answer
     folder = cache_dir()
     todo, found = [], []
     schemas = {}
@@ -88,10 +67,8 @@ def check_cells(dataset: Dataset, workers: int | None = None, files: list[str] |
         schema_text = json.dumps(schema, sort_keys=True, ensure_ascii=False)
         for relpath in package.table_files(dataset.root, table) if files is None else listing[table]:
             path = dataset.root / relpath
-            digest = hashlib.sha256()
-            digest.update(f"{_CACHE_FORMAT}\0{frictionless.__version__}\0{relpath}\0{schema_text}\0".encode())
-            digest.update(path.read_bytes())
-            key = digest.hexdigest()
+            content = (digests or {}).get(relpath) or filedigest.read_digest(path)
+            key = hashlib.sha256(f"{_CACHE_FORMAT}\0{version}\0{relpath}\0{schema_text}\0{content}".encode()).hexdigest()
             cached = folder / key[:2] / f"{key}.json"
             if cached.is_file():
                 found += [Finding(**item) for item in json.loads(cached.read_text(encoding="utf-8"))]

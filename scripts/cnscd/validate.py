@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import locality, package
+from . import filedigest, locality, package
 from .checks import Context, all_checks, run_checks
 from .load import Dataset, UnreadableData, load
 from .load import schema as load_schema
@@ -106,14 +106,12 @@ def code_digest() -> str:
     return code.hexdigest()
 
 
-def _digest_file(path: Path) -> str:
-    with open(path, "rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
-
-
 @dataclass
 class Plan:
-    """What a validation depends on, hashed once: every file's bytes, the code, the date and the mode."""
+    """What a validation depends on, hashed once: every file's bytes, the code, the date and the mode.
+
+    A file whose `stat` is unchanged since an earlier run is not read again (`filedigest`).
+    """
 
     root: Path
     today: dt.date
@@ -126,8 +124,8 @@ class Plan:
     @classmethod
     def of(cls, root: Path, today: dt.date, schema: bool) -> Plan:
         root = Path(root)
-        digests = {path.relative_to(root).as_posix(): _digest_file(path)
-                   for path in sorted(root.glob("**/*")) if path.is_file()}
+        digests = filedigest.digests(root, [path.relative_to(root).as_posix()
+                                            for path in sorted(root.glob("**/*")) if path.is_file()])
         head = (f"{_FORMAT}\0{today.isoformat()}\0{schema}\0{importlib.metadata.version('frictionless')}\0"
                 f"{code_digest()}\0{','.join(sorted(rule_names()))}\0")
         scopes: dict[str, list[str]] = {NATIONAL: []}

@@ -1,0 +1,201 @@
+"""Frictionless cell checks over each column's distinct values: a value repeated on 50,000 rows is checked once.
+
+A type or constraint error of a cell depends only on the field (type, format, constraints, missing values)
+and the cell's text, never on the other cells of its row or on the row's position. So frictionless checks
+each column's distinct values (several columns side by side in a small table it is given in memory) and
+every error found for a value is reported on every row holding it, with frictionless's own code and note.
+A file that does not have the plain shape this needs (header not exactly the schema's fields, a row of the
+wrong length or blank, a field that must be unique, text that is not UTF-8) is checked by frictionless as
+it is, row by row, so the findings are always the same as those of a plain run.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import os
+from collections.abc import Iterable
+from typing import Any
+
+LIMIT_ERRORS = 100000  # per file, as in a plain run
+_FILLER = "_cnscd_filler"  # a column that is never blank, so no packed row is ever taken for a blank row
+_CELL_ERRORS = frozenset({"type-error", "constraint-error"})
+_ROW_COST_RATIO = 100  # what frictionless spends on a column over what it spends on a row
+_MIN_HEIGHT = 64
+_SMALL_BYTES = 64 << 10  # smaller files are checked as they are: packing them costs more than it saves
+FRICTIONLESS_VI = {
+    "type-error": "Giá trị không đúng kiểu dữ liệu",
+    "constraint-error": "Giá trị vi phạm ràng buộc của cột",
+    "missing-cell": "Thiếu ô so với tiêu đề",
+    "extra-cell": "Thừa ô so với tiêu đề",
+    "blank-row": "Dòng trống",
+    "missing-label": "Thiếu cột",
+    "extra-label": "Thừa cột",
+    "incorrect-label": "Sai tên cột",
+    "duplicate-label": "Tên cột bị lặp",
+    "blank-label": "Tên cột trống",
+}
+
+
+def finding(relpath: str, error: Any, row: int | None, field: str | None) -> dict:
+    """A frictionless error as a Finding's fields (Vietnamese first; frictionless's own note kept)."""
+    note = getattr(error, "note", "") or ""
+    vi = FRICTIONLESS_VI.get(error.type, "Lỗi cấu trúc bảng")
+    return {"file": relpath, "row": row, "field": field, "code": error.type,
+            "message_vi": f"{vi}: {note}" if note else vi,
+            "message_en": f"{error.title}: {note}" if note else error.message}
+
+
+def check_whole(path: str, relpath: str, schema: dict) -> list[dict]:
+    """The file as it is, row by row: what a plain frictionless run reports."""
+    from frictionless import Resource, Schema, system
+
+    with system.use_context(trusted=True):
+        resource = Resource(path=path, schema=Schema.from_descriptor(schema), format="csv", encoding="utf-8")
+        report = resource.validate(limit_errors=LIMIT_ERRORS)
+    return [finding(relpath, error, getattr(error, "row_number", None), getattr(error, "field_name", None))
+            for task in report.tasks for error in task.errors]
+
+
+def check_file(path: str, relpath: str, schema: dict) -> list[dict]:
+    """Findings of frictionless on one file (no keys in `schema`), from its distinct values when the file allows."""
+    from frictionless import Resource, Schema, system
+
+    if os.path.getsize(path) < _SMALL_BYTES:
+        return check_whole(path, relpath, schema)
+    with system.use_context(trusted=True):
+        frictionless_schema = Schema.from_descriptor(schema)
+        rows = _plain_rows(Resource(path=path, schema=frictionless_schema, format="csv", encoding="utf-8"), path)
+        if rows is None:
+            return check_whole(path, relpath, schema)
+        found = _check_columns(rows, relpath, schema, frictionless_schema)
+    return check_whole(path, relpath, schema) if found is None else found
+
+
+def _missing_values(frictionless_schema: Any) -> list[set[str]]:
+    return [set(field.missing_values if field.has_defined("missing_values") else frictionless_schema.missing_values)
+            for field in frictionless_schema.fields]
+
+
+def _plain_rows(resource: Any, path: str) -> list[list[str]] | None:
+    """The data rows as frictionless's CSV dialect reads them, or None when the file is not plain enough."""
+    dialect = resource.dialect
+    names = resource.schema.field_names
+    if (resource.format != "csv" or not dialect.header or dialect.header_rows != [1] or dialect.comment_char
+            or dialect.comment_rows or dialect.skip_blank_rows or _FILLER in names
+            or any(field.constraints.get("unique") for field in resource.schema.fields)):
+        return None
+    try:
+        with resource:  # frictionless sniffs the dialect from the first lines, as in a plain run
+            if resource.labels != names:
+                return None
+            python_dialect = dialect.get_control("csv").to_python()
+        with open(path, encoding="utf-8", newline="") as handle:
+            rows = list(csv.reader(handle, dialect=python_dialect))
+    except Exception:  # any trouble reading it (bytes, quoting, frictionless's own) is reported by the plain run
+        return None
+    if not rows or rows[0] != names:
+        return None
+    data = rows[1:]
+    if set(map(len, data)) - {len(names)}:
+        return None  # missing or extra cells: frictionless reports those by row
+    missing = _missing_values(resource.schema)
+    if all(blank == {""} for blank in missing):
+        plain = all(map(any, data))  # a row is blank when no cell has text
+    else:
+        plain = not any(all(cell in blank for cell, blank in zip(row, missing, strict=True)) for row in data)
+    return data if plain else None  # blank rows too
+
+
+def _slots(counts: list[int]) -> tuple[int, list[int]]:
+    """The packed table's height, and how many columns side by side each field's distinct values take in it.
+
+    Frictionless spends on each row (~20 µs) and, once, on each column (~2 ms), besides each cell: about
+    sqrt(100 × values) rows keep both small.
+    """
+    height = max(_MIN_HEIGHT, math.isqrt(_ROW_COST_RATIO * sum(counts)))
+    return height, [-(-count // height) for count in counts]
+
+
+def _free_text(field: dict) -> bool:
+    """A string with no format and no constraint but `required`: frictionless can only object to a blank cell."""
+    return (field.get("type") == "string" and field.get("format", "default") == "default"
+            and set(field.get("constraints") or {}) <= {"required"})
+
+
+def _check_columns(rows: list[list[str]], relpath: str, schema: dict, frictionless_schema: Any) -> list[dict] | None:
+    """Errors of each column's distinct values, put back on every row holding them; None if frictionless says more."""
+    from frictionless import Resource, Schema
+
+    fields = schema["fields"]
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in fields]
+    missing = _missing_values(frictionless_schema)
+    distinct = [list(dict.fromkeys(column)) for column in columns]
+    stand_ins: dict[int, str] = {}  # free text: one value stands for every value that is not blank
+    for index, field in enumerate(fields):
+        if _free_text(field):
+            blank = [value for value in distinct[index] if value in missing[index]]
+            text = next((value for value in distinct[index] if value not in missing[index]), None)
+            distinct[index] = blank if text is None else [*blank, text]
+            if text is not None:
+                stand_ins[index] = text
+    height, slots = _slots([len(values) for values in distinct])
+    packed_columns: list[list[str]] = [["x"] * height]
+    packed_fields: list[dict] = [{"name": _FILLER, "type": "string"}]
+    origin: dict[str, int] = {}  # packed column name → the file's column
+    for index, (values, count) in enumerate(zip(distinct, slots, strict=True)):
+        # The last slot is filled with a value that is certainly fine (blank when that may be), else the first.
+        pad = ("" if "" in missing[index] and not fields[index].get("constraints", {}).get("required")
+               else values[0] if values else "")
+        for slot in range(count):
+            name = f"c{index}_{slot}"
+            chunk = values[slot * height:(slot + 1) * height]
+            packed_columns.append(chunk + [pad] * (height - len(chunk)))
+            packed_fields.append({**fields[index], "name": name})
+            origin[name] = index
+    if len(packed_fields) == 1:
+        return []
+    packed = [[field["name"] for field in packed_fields], *map(list, zip(*packed_columns, strict=True))]
+    part = {**{key: value for key, value in schema.items() if key != "fields"}, "fields": packed_fields}
+    # Given as a function, not a list: frictionless copies a list of rows into its report.
+    report = Resource(data=lambda: iter(packed), format="inline",
+                      schema=Schema.from_descriptor(part)).validate(limit_errors=None)
+    position = {field["name"]: number for number, field in enumerate(packed_fields)}
+    bad: dict[tuple[int, str], list[Any]] = {}
+    for task in report.tasks:
+        for error in task.errors:
+            name = getattr(error, "field_name", None)
+            if error.type not in _CELL_ERRORS or name not in origin:
+                return None
+            value = packed[error.row_number - 1][position[name]]
+            if stand_ins.get(origin[name]) == value:
+                return None  # frictionless objected to text itself: only a plain run can say where
+            errors = bad.setdefault((origin[name], value), [])
+            if not any(seen.type == error.type and seen.note == error.note for seen in errors):
+                errors.append(error)
+    if not report.valid and not any(task.errors for task in report.tasks):
+        return None
+    return _spread(bad, columns, relpath, fields)
+
+
+def _spread(bad: dict[tuple[int, str], list[Any]], columns: list[tuple[str, ...]], relpath: str,
+            fields: list[dict]) -> list[dict]:
+    """Each value's errors on every row holding it, in a plain run's order (row, then field), up to its limit."""
+    located: list[tuple[int, int, int, dict]] = []
+    by_column: dict[int, dict[str, list[Any]]] = {}
+    for (index, value), errors in bad.items():
+        by_column.setdefault(index, {})[value] = errors
+    for index, errors_by_value in by_column.items():
+        name = fields[index]["name"]
+        for line, value in _rows_holding(columns[index], errors_by_value):
+            for order, error in enumerate(errors_by_value[value]):
+                located.append((line, index, order, finding(relpath, error, line, name)))
+    located.sort(key=lambda item: item[:3])
+    return [item[3] for item in located[:LIMIT_ERRORS]]
+
+
+def _rows_holding(column: Iterable[str], values: dict[str, Any]) -> Iterable[tuple[int, str]]:
+    """Row numbers as frictionless counts them (the header is row 1) of the cells holding one of `values`."""
+    for line, cell in enumerate(column, start=2):
+        if cell in values:
+            yield line, cell
