@@ -22,16 +22,27 @@ from pathlib import Path
 import yaml
 
 from ..checks import Context
-from ..derive import CommuneFacts, Derived, ProvinceFacts, derive
+from ..derive import derive
 from ..figures import compute as compute_figures
 from ..history.log import read_history
 from ..load import load
 from ..model import Finding, errors
 from ..validate import validate
-from . import dashboards, downloads, formdata, guides, posters, previews, pwa, qrcodes, render, search, shell, sitesize, standalone
+from . import dashboards, downloads, formdata, guides, posters, previews, pwa, render, reuse, shell, sitesize, standalone
+from .pages import (  # noqa: F401 - also used from here by `cnscd serve` and the tests
+    ASSETS,
+    FIND_MARKER,
+    HOME_MARKER,
+    communes_without_data,
+    write_commune_page,
+    write_data_pages,
+    write_guide,
+    write_guides,
+    write_home,
+    write_province_page,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
-ASSETS = "assets/cnscd"
 
 
 class BuildRefused(Exception):
@@ -53,6 +64,7 @@ class BuildReport:
     seconds: dict[str, float] = field(default_factory=dict)
     spliced: int = 0  # commune pages put into the theme's shell instead of going through the engine
     size: sitesize.SiteSize | None = None  # the built site's bytes and any file over 5 MB
+    reuse: str | None = None  # with reuse_output: which groups were linked back and which rendered
     # What was loaded and computed (ctx, derived, figures, …), kept for `cnscd serve` to update in place.
     state: dict = field(default_factory=dict, repr=False)
 
@@ -191,11 +203,6 @@ def run_engine_spliced(config_file: Path, engine: str, docs: Path, site_dir: Pat
 
 # ---------------------------------------------------------------- pages
 
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-
-
 def _copy_assets(target: Path) -> None:
     folder = resources.files("cnscd.site") / "assets"
     target.mkdir(parents=True, exist_ok=True)
@@ -224,113 +231,6 @@ def fill_settings(docs: Path, config: dict) -> None:
             page.write_text(text, encoding="utf-8")
 
 
-FIND_MARKER, HOME_MARKER = "<!-- cnscd:find -->", "<!-- cnscd:home -->"
-
-
-def write_home(docs: Path, derived: Derived, total_communes: int) -> None:
-    """The hand-written home text with the search box and national figures put in at their markers."""
-    source = docs / "index.md"
-    text = source.read_text(encoding="utf-8") if source.is_file() else "# Tổ Công nghệ số cộng đồng\n"
-    for marker, fragment in zip((FIND_MARKER, HOME_MARKER), render.render_home(derived, total_communes), strict=True):
-        block = "\n" + render.html_block(fragment) + "\n"
-        text = text.replace(marker, block) if marker in text else text.rstrip() + "\n\n" + block
-    _write(source, text)
-
-
-def communes_without_data(derived: Derived, units) -> dict[str, list[tuple[str, str]]]:
-    """Province code → (folder, name) of its communes without data (a small page after the engine, standalone.py)."""
-    with_data = {commune.code for commune in derived.communes()}
-    others: dict[str, list[tuple[str, str]]] = {}
-    for code, place in standalone.commune_places(derived, units).items():
-        if code not in with_data:
-            others.setdefault(units.communes[code]["province_code"], []).append((place.path.split("/")[1] + "/", place.name))
-    return others
-
-
-def write_province_page(docs: Path, derived: Derived, province: ProvinceFacts, others: list[tuple[str, str]],
-                        boards: dashboards.Boards | None = None) -> None:
-    """One province page and its downloads (also what `cnscd serve` re-renders after an edit)."""
-    folder = docs / render.province_path(province)
-    title = f"Tổ Công nghệ số cộng đồng {province.name}"
-    _write(folder / "index.md", render.page(
-        {"title": title, "description": f"Các tổ công nghệ số cộng đồng ở {province.name}: độ phủ, báo cáo, quy định.",
-         "image": standalone.preview_image(f"tinh-{province.code}"),
-         # The theme's search answers guides; places are found with the find box on the home page.
-         "search": {"exclude": True}, "hide": ["navigation", "toc"]},
-        render.render_province(derived, province, others,
-                               board=boards.province(province.code) if boards else None)))
-    downloads.write_province_zip(folder, f"to-cnscd-{province.code}", list(downloads.province_rows(province)),
-                                 {"province": province.name, "today": derived.today.isoformat()})
-
-
-def write_commune_page(docs: Path, derived: Derived, province: ProvinceFacts, commune: CommuneFacts, base_url: str,
-                       boards: dashboards.Boards | None = None, poster_pdf: str = "",
-                       documents: dict[str, dict] | None = None, spliced: list[shell.Page] | None = None) -> list[str]:
-    """One commune's page(s), downloads and QR codes; returns the pages written (docs-relative).
-    With `spliced`, the first page is also listed there so it can be put into the theme's shell."""
-    path = render.commune_path(province, commune)
-    url = base_url + path
-    folder = docs / path
-    written = []
-    # One page, or a first page and parts (chi-tiet-N/) for a commune with very many villages.
-    board = {**(boards.commune(province.code, commune.code) or {} if boards else {}),
-             "documents": (documents or {}).get(commune.code)}
-    for part, fragment in render.render_commune_pages(derived, province, commune, url, board=board,
-                                                      poster_pdf=poster_pdf).items():
-        number = f" (phần {part.rstrip('/').rsplit('-', 1)[1]})" if part else ""
-        meta = {"title": f"Tổ CNSCĐ {commune.name}, {province.name}{number}",
-                "description": f"Ai giúp người dân dùng dịch vụ số ở {commune.name}: tổ trưởng, số điện thoại, nhóm Zalo.",
-                # Thousands of commune pages stay out of Material's search index and out of the nav.
-                "image": standalone.preview_image(commune.code),
-                "search": {"exclude": True}, "hide": ["navigation", "toc"]}
-        _write(folder / part / "index.md", render.page(meta, fragment))
-        written.append(f"{path}{part}index.md")
-        if spliced is not None and not part:
-            spliced.append(shell.Page(path, meta["title"], meta["description"], meta["image"],
-                                      render.html_block(fragment)))
-    downloads.write_commune_csv(folder, f"to-cnscd-{commune.code}", list(downloads.commune_rows(province, commune)))
-    qrcodes.write(url, folder / "qr.svg")
-    if render.zalo_team(commune):
-        qrcodes.write(render.zalo_team(commune).zalo_url, folder / "zalo.svg")
-    return written
-
-
-def write_data_pages(docs: Path, derived: Derived, ctx: Context, base_url: str,
-                     boards: dashboards.Boards | None = None, poster_pdf: str = "",
-                     documents: dict[str, dict] | None = None,
-                     spliced: list[shell.Page] | None = None) -> tuple[int, int, int]:
-    """Province and commune pages, their downloads and QR codes, and old-commune redirects."""
-    units = ctx.units
-    provinces = communes = 0
-    others = communes_without_data(derived, units)
-    for province in derived.provinces:
-        write_province_page(docs, derived, province, others.get(province.code, []), boards)
-        provinces += 1
-        for commune in province.communes:
-            write_commune_page(docs, derived, province, commune, base_url, boards, poster_pdf, documents, spliced)
-            communes += 1
-    entries = search.entries(derived, units.communes, standalone.old_labels(units))
-    for name, text in search.index_files(entries).items():
-        _write(docs / ASSETS / "tim-kiem" / name, text)
-    return provinces, communes, 0
-
-
-def write_guide(docs: Path, guide: guides.Guide) -> str:
-    """One guide page; returns its docs-relative path."""
-    relpath = f"huong-dan/{guide.slug}.md"
-    _write(docs / relpath, render.page(
-        {"title": str(guide.meta["title"]), "description": f"{guide.meta['platform']} — {guide.meta['audience']}"},
-        render.render_guide(guide, guides.folded_words(guide))))
-    return relpath
-
-
-def write_guides(docs: Path, items: list[guides.Guide]) -> None:
-    for guide in items:
-        write_guide(docs, guide)
-    if not (docs / "huong-dan" / "index.md").exists():
-        _write(docs / "huong-dan" / "index.md", render.page({"title": "Hướng dẫn"}, render.render_guides_index(items)))
-
-
 def find_config(data_dir: Path) -> Path:
     """mkdocs.yml beside the data folder, else in the working folder, else in this checkout."""
     for folder in (data_dir.resolve().parent, Path.cwd(), REPO_ROOT):
@@ -342,14 +242,19 @@ def find_config(data_dir: Path) -> Path:
 def build_site(data_dir: Path, site_dir: Path, today: dt.date | None = None, base_url: str | None = None,
                config_path: Path | None = None, keep_build_dir: Path | None = None,
                engine: str = "mkdocs", preview_cache: Path | None = None, print_posters: bool = False,
-               chromium: str | None = None) -> BuildReport:
-    """Build the whole site into site_dir; raises BuildRefused when data or guides have errors."""
+               chromium: str | None = None, reuse_output: bool = False) -> BuildReport:
+    """Build the whole site into site_dir; raises BuildRefused when data or guides have errors.
+
+    With `reuse_output` (`cnscd build`), what an earlier build rendered from the same inputs is linked
+    back from the cache (reuse.py): only changed provinces are rendered, and nothing is loaded when
+    nothing changed. `report.state` (for `cnscd serve`) is filled only when the package was loaded."""
     today = today or dt.date.today()
     data_dir, site_dir = Path(data_dir), Path(site_dir).resolve()
     config_path = Path(config_path).resolve() if config_path else find_config(data_dir)
     base = read_config(config_path)
     docs_source = config_path.parent / base.get("docs_dir", "docs")
     base_url = (base_url or base.get("site_url") or "/").rstrip("/") + "/"
+    poster_pdf = posters.PDF_NAME if print_posters else ""
     report = BuildReport(site_dir)
     clock = time.perf_counter()
 
@@ -358,6 +263,31 @@ def build_site(data_dir: Path, site_dir: Path, today: dt.date | None = None, bas
         now = time.perf_counter()
         report.seconds[stage] = round(now - clock, 3)
         clock = now
+
+    bundles = history = None
+    if reuse_output:
+        bundles, history = reuse.plan(data_dir, today, config_path, docs_source,
+                                      f"{base_url}\0{poster_pdf}\0{engine}")
+        if bundles.complete():  # nothing changed: validated (from its cache, without loading) and linked back
+            problems = errors(validate(data_dir, today))
+            guide_list = guides.load_guides(docs_source)
+            problems += [finding for guide in guide_list for finding in guide.findings]
+            if problems:
+                raise BuildRefused(problems)
+            lap("check")
+            work = Path(tempfile.mkdtemp(prefix="cnscd-build-")) if keep_build_dir is None else Path(keep_build_dir)
+            try:
+                docs = _fresh_docs(work, docs_source)
+                spliced, communes = _restore_all(bundles, docs, report)
+                lap("reuse")
+                _finish(report, work, docs, docs_source, site_dir, base, base_url, config_path, engine, spliced,
+                        lambda staging: _restore_standalone(bundles, staging, report), communes, print_posters,
+                        preview_cache, chromium, lap)
+                report.reuse = bundles.summary(national=True)
+            finally:
+                if keep_build_dir is None:
+                    shutil.rmtree(work, ignore_errors=True)
+            return report
 
     # Unchanged data (same bytes, code and date as a run before) is not checked again; changed provinces are
     # checked in worker processes while this one loads the package.
@@ -374,16 +304,13 @@ def build_site(data_dir: Path, site_dir: Path, today: dt.date | None = None, bas
     derived = derive(ctx)
     lap("derive")
     figures = compute_figures(ctx, derived)  # once: dashboards (and documents) read them
-    history = read_history(data_dir, ctx.units)  # one `git log` for the whole build
+    history = history or read_history(data_dir, ctx.units)  # one `git log` for the whole build
     posters.date_communes(history, ctx)  # communes git does not date: by their newest row (the poster's date)
     lap("figures")
 
     work = Path(tempfile.mkdtemp(prefix="cnscd-build-")) if keep_build_dir is None else Path(keep_build_dir)
     try:
-        docs = work / "docs"
-        if docs.exists():
-            shutil.rmtree(docs)
-        shutil.copytree(docs_source, docs)
+        docs = _fresh_docs(work, docs_source)
         fill_settings(docs, base)
         write_home(docs, derived, len(ctx.units.communes))
         write_guides(docs, guide_list)
@@ -393,11 +320,11 @@ def build_site(data_dir: Path, site_dir: Path, today: dt.date | None = None, bas
         report.seconds["documents"] = documents.seconds
         spliced: list[shell.Page] = []
         report.provinces, report.communes, report.redirects = write_data_pages(
-            docs, derived, ctx, base_url, dashboards.Boards(figures, history), posters.PDF_NAME if print_posters else "",
-            documents.links, spliced)
+            docs, derived, ctx, base_url, dashboards.Boards(figures, history), poster_pdf, documents.links, spliced,
+            bundles)
         report.state.update(ctx=ctx, derived=derived, figures=figures, history=history, documents=documents.links,
                             base=base, base_url=base_url, docs_source=docs_source, guides=guide_list,
-                            config_path=config_path, poster_pdf=posters.PDF_NAME if print_posters else "")
+                            config_path=config_path, poster_pdf=poster_pdf)
         dashboards.write_national(docs, figures, history.updated)
         dashboards.write_feeds(docs, derived, history, base_url)
         formdata.write_form_data(docs, ctx)
@@ -409,29 +336,82 @@ def build_site(data_dir: Path, site_dir: Path, today: dt.date | None = None, bas
         downloads.write_listing(docs / "du-lieu-mo.md", derived, national, packs)
         _copy_assets(docs / ASSETS)
         report.pages = sum(1 for _ in docs.rglob("*.md"))
+        communes = [render.commune_path(p, c) for p in derived.provinces for c in p.communes]
+        if bundles is not None:
+            bundles.save_rendered(docs)
+            provinces = [[p.code, render.province_path(p)] for p in derived.provinces]
+            bundles.store.save(reuse.NATIONAL, bundles.keys.national, docs, {
+                "provinces": provinces, "pages": report.pages, "communes": report.communes, "guides": report.guides},
+                skip_top=frozenset(path.rstrip("/") for _code, path in provinces))
         lap("render")
-        config_file = work / "mkdocs.yml"
-        config_file.write_text(yaml.dump(engine_config(base, docs, site_dir, config_path.parent), Dumper=_Dumper,
-                                         allow_unicode=True, sort_keys=False), encoding="utf-8")
-        aside = work / "static"
-        shutil.rmtree(aside, ignore_errors=True)
-        set_aside(docs, docs_source, aside)
-        report.spliced = run_engine_spliced(config_file, engine, docs, site_dir, spliced, work / "spliced",
-                                            base_url)
-        put_back(aside, site_dir)
-        pwa.write_pwa(site_dir, base)
-        lap("engine")
-        report.communes += standalone.write_communes_without_data(site_dir, derived, ctx.units, base_url)
-        report.redirects = standalone.write_redirects(site_dir, derived, ctx.units, base_url)
-        standalone.write_previews(site_dir, derived, ctx.units, preview_cache or previews.default_cache())
-        lap("standalone")
-        if print_posters:  # one Chromium prints what changed (about 0.2 s CPU a poster); the rest is cached
-            report.state["posters"] = posters.print_pdfs(
-                site_dir, [render.commune_path(p, c) for p in derived.provinces for c in p.communes],
-                preview_cache.parent / "posters" if preview_cache else posters.default_cache(), base_url, chromium)
-            lap("posters")
-        report.size = sitesize.measure(site_dir)
+
+        def write_standalone(staging: Path) -> None:
+            report.communes += standalone.write_communes_without_data(staging, derived, ctx.units, base_url)
+            report.redirects = standalone.write_redirects(staging, derived, ctx.units, base_url)
+            standalone.write_previews(staging, derived, ctx.units, preview_cache or previews.default_cache())
+            if bundles is not None:
+                bundles.store.save(reuse.STANDALONE, bundles.keys.standalone, staging,
+                                   {"communes": report.communes - len(communes), "redirects": report.redirects})
+
+        _finish(report, work, docs, docs_source, site_dir, base, base_url, config_path, engine, spliced,
+                write_standalone, communes, print_posters, preview_cache, chromium, lap)
+        report.reuse = bundles.summary(national=False) if bundles is not None else None
     finally:
         if keep_build_dir is None:
             shutil.rmtree(work, ignore_errors=True)
     return report
+
+
+def _fresh_docs(work: Path, docs_source: Path) -> Path:
+    docs = work / "docs"
+    if docs.exists():
+        shutil.rmtree(docs)
+    shutil.copytree(docs_source, docs)
+    return docs
+
+
+def _restore_all(bundles: reuse.Bundles, docs: Path, report: BuildReport) -> tuple[list[shell.Page], list[str]]:
+    """Every group of an unchanged build linked back into the docs folder; the commune pages and paths."""
+    meta = bundles.store.restore(reuse.NATIONAL, bundles.keys.national, docs)
+    spliced: list[shell.Page] = []
+    communes: list[str] = []
+    for code, _path in meta["provinces"]:
+        communes += bundles.restore_province(code, docs, spliced)["communes"]
+    report.pages, report.communes, report.guides = meta["pages"], meta["communes"], meta["guides"]
+    report.provinces = len(meta["provinces"])
+    return spliced, communes
+
+
+def _restore_standalone(bundles: reuse.Bundles, staging: Path, report: BuildReport) -> None:
+    meta = bundles.store.restore(reuse.STANDALONE, bundles.keys.standalone, staging)
+    report.communes += meta["communes"]
+    report.redirects = meta["redirects"]
+
+
+def _finish(report: BuildReport, work: Path, docs: Path, docs_source: Path, site_dir: Path, base: dict,
+            base_url: str, config_path: Path, engine: str, spliced: list[shell.Page],
+            write_standalone: Callable[[Path], None], communes: list[str], print_posters: bool,
+            preview_cache: Path | None, chromium: str | None, lap: Callable[[str], None]) -> None:
+    """The engine over the docs folder, then what is written beside its output, posters, and the size."""
+    config_file = work / "mkdocs.yml"
+    config_file.write_text(yaml.dump(engine_config(base, docs, site_dir, config_path.parent), Dumper=_Dumper,
+                                     allow_unicode=True, sort_keys=False), encoding="utf-8")
+    aside = work / "static"
+    shutil.rmtree(aside, ignore_errors=True)
+    set_aside(docs, docs_source, aside)
+    report.spliced = run_engine_spliced(config_file, engine, docs, site_dir, spliced, work / "spliced", base_url)
+    put_back(aside, site_dir)
+    pwa.write_pwa(site_dir, base)
+    lap("engine")
+    staging = work / "standalone"  # written apart, so the reuse cache can keep exactly these files
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    write_standalone(staging)
+    _move_tree(str(staging), str(site_dir), lambda relative: True)
+    lap("standalone")
+    if print_posters:  # one Chromium prints what changed (about 0.2 s CPU a poster); the rest is cached
+        report.state["posters"] = posters.print_pdfs(
+            site_dir, communes, preview_cache.parent / "posters" if preview_cache else posters.default_cache(),
+            base_url, chromium)
+        lap("posters")
+    report.size = sitesize.measure(site_dir)

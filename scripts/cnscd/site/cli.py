@@ -16,7 +16,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         if args.posters:  # before the build, not after minutes of it
             posters.check_chromium(posters.chromium_path(args.chromium))
         report = build_site(args.data, args.site_dir, today=args.today, base_url=args.base_url, config_path=args.config,
-                            engine=args.engine, print_posters=args.posters, chromium=args.chromium)
+                            engine=args.engine, print_posters=args.posters, chromium=args.chromium,
+                            reuse_output=not args.no_reuse)
     except posters.ChromiumMissing as missing:
         print(missing, file=sys.stderr)
         return EXIT_USAGE
@@ -30,6 +31,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     print(f"Đã dựng {report.pages} trang ({report.provinces} tỉnh, {report.communes} xã, {report.redirects} địa chỉ xã cũ, "
           f"{report.guides} hướng dẫn) vào {report.site_dir} / built {report.pages} pages; "
           + ", ".join(f"{stage} {seconds:.1f}s" for stage, seconds in report.seconds.items()))
+    if report.reuse is not None:
+        print(f"Lấy lại / reused: {report.reuse}")
     if "posters" in report.state:
         run = report.state["posters"]
         print(f"Áp phích / posters: in mới {run.printed} ({run.cpu_seconds:.1f} s CPU), lấy lại {run.reused} / "
@@ -67,6 +70,8 @@ def register(sub, add) -> None:
     p.add_argument("--config", type=Path, default=None, help="mkdocs.yml")
     p.add_argument("--engine", choices=["mkdocs", "zensical"], default="mkdocs",
                    help="trình dựng trang / static-site engine (Zensical reads the same mkdocs.yml)")
+    p.add_argument("--no-reuse", action="store_true",
+                   help="dựng lại mọi trang, không lấy lại trang tỉnh không đổi từ bộ nhớ đệm / render every page again")
     p.add_argument("--posters", action="store_true",
                    help="in sẵn áp phích PDF cho các xã có dữ liệu (Chromium, có bộ nhớ đệm) / print poster PDFs")
     p.add_argument("--chromium", default=None, metavar="PATH",

@@ -1,0 +1,137 @@
+"""The generated pages: home, guides, each province and commune (with their downloads and QR codes).
+
+`build.py` runs them; `cnscd serve` re-renders single pages with them after an edit.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..checks import Context
+from ..derive import CommuneFacts, Derived, ProvinceFacts
+from . import dashboards, downloads, guides, qrcodes, render, reuse, search, shell, standalone
+
+ASSETS = "assets/cnscd"
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+FIND_MARKER, HOME_MARKER = "<!-- cnscd:find -->", "<!-- cnscd:home -->"
+
+
+def write_home(docs: Path, derived: Derived, total_communes: int) -> None:
+    """The hand-written home text with the search box and national figures put in at their markers."""
+    source = docs / "index.md"
+    text = source.read_text(encoding="utf-8") if source.is_file() else "# Tổ Công nghệ số cộng đồng\n"
+    for marker, fragment in zip((FIND_MARKER, HOME_MARKER), render.render_home(derived, total_communes), strict=True):
+        block = "\n" + render.html_block(fragment) + "\n"
+        text = text.replace(marker, block) if marker in text else text.rstrip() + "\n\n" + block
+    _write(source, text)
+
+
+def communes_without_data(derived: Derived, units) -> dict[str, list[tuple[str, str]]]:
+    """Province code → (folder, name) of its communes without data (a small page after the engine, standalone.py)."""
+    with_data = {commune.code for commune in derived.communes()}
+    others: dict[str, list[tuple[str, str]]] = {}
+    for code, place in standalone.commune_places(derived, units).items():
+        if code not in with_data:
+            others.setdefault(units.communes[code]["province_code"], []).append((place.path.split("/")[1] + "/", place.name))
+    return others
+
+
+def write_province_page(docs: Path, derived: Derived, province: ProvinceFacts, others: list[tuple[str, str]],
+                        boards: dashboards.Boards | None = None) -> None:
+    """One province page and its downloads (also what `cnscd serve` re-renders after an edit)."""
+    folder = docs / render.province_path(province)
+    title = f"Tổ Công nghệ số cộng đồng {province.name}"
+    _write(folder / "index.md", render.page(
+        {"title": title, "description": f"Các tổ công nghệ số cộng đồng ở {province.name}: độ phủ, báo cáo, quy định.",
+         "image": standalone.preview_image(f"tinh-{province.code}"),
+         # The theme's search answers guides; places are found with the find box on the home page.
+         "search": {"exclude": True}, "hide": ["navigation", "toc"]},
+        render.render_province(derived, province, others,
+                               board=boards.province(province.code) if boards else None)))
+    downloads.write_province_zip(folder, f"to-cnscd-{province.code}", list(downloads.province_rows(province)),
+                                 {"province": province.name, "today": derived.today.isoformat()})
+
+
+def write_commune_page(docs: Path, derived: Derived, province: ProvinceFacts, commune: CommuneFacts, base_url: str,
+                       boards: dashboards.Boards | None = None, poster_pdf: str = "",
+                       documents: dict[str, dict] | None = None, spliced: list[shell.Page] | None = None) -> list[str]:
+    """One commune's page(s), downloads and QR codes; returns the pages written (docs-relative).
+    With `spliced`, the first page is also listed there so it can be put into the theme's shell."""
+    path = render.commune_path(province, commune)
+    url = base_url + path
+    folder = docs / path
+    written = []
+    # One page, or a first page and parts (chi-tiet-N/) for a commune with very many villages.
+    board = {**(boards.commune(province.code, commune.code) or {} if boards else {}),
+             "documents": (documents or {}).get(commune.code)}
+    for part, fragment in render.render_commune_pages(derived, province, commune, url, board=board,
+                                                      poster_pdf=poster_pdf).items():
+        number = f" (phần {part.rstrip('/').rsplit('-', 1)[1]})" if part else ""
+        meta = {"title": f"Tổ CNSCĐ {commune.name}, {province.name}{number}",
+                "description": f"Ai giúp người dân dùng dịch vụ số ở {commune.name}: tổ trưởng, số điện thoại, nhóm Zalo.",
+                # Thousands of commune pages stay out of Material's search index and out of the nav.
+                "image": standalone.preview_image(commune.code),
+                "search": {"exclude": True}, "hide": ["navigation", "toc"]}
+        _write(folder / part / "index.md", render.page(meta, fragment))
+        written.append(f"{path}{part}index.md")
+        if spliced is not None and not part:
+            spliced.append(shell.Page(path, meta["title"], meta["description"], meta["image"],
+                                      render.html_block(fragment)))
+    downloads.write_commune_csv(folder, f"to-cnscd-{commune.code}", list(downloads.commune_rows(province, commune)))
+    qrcodes.write(url, folder / "qr.svg")
+    if render.zalo_team(commune):
+        qrcodes.write(render.zalo_team(commune).zalo_url, folder / "zalo.svg")
+    return written
+
+
+def write_data_pages(docs: Path, derived: Derived, ctx: Context, base_url: str,
+                     boards: dashboards.Boards | None = None, poster_pdf: str = "",
+                     documents: dict[str, dict] | None = None,
+                     spliced: list[shell.Page] | None = None,
+                     bundles: reuse.Bundles | None = None) -> tuple[int, int, int]:
+    """Province and commune pages, their downloads and QR codes, and the find box's index. With `bundles`,
+    a province whose inputs did not change is linked back from the cache, and one rendered is kept there."""
+    units = ctx.units
+    provinces = communes = 0
+    others = communes_without_data(derived, units)
+    for province in derived.provinces:
+        provinces += 1
+        if bundles is not None and bundles.restore_province(province.code, docs, spliced):
+            communes += len(province.communes)
+            continue
+        mine: list[shell.Page] = []
+        write_province_page(docs, derived, province, others.get(province.code, []), boards)
+        for commune in province.communes:
+            write_commune_page(docs, derived, province, commune, base_url, boards, poster_pdf, documents, mine)
+            communes += 1
+        if spliced is not None:
+            spliced.extend(mine)
+        if bundles is not None:
+            bundles.rendered_province(province.code, render.province_path(province),
+                                      [render.commune_path(province, commune) for commune in province.communes], mine)
+    entries = search.entries(derived, units.communes, standalone.old_labels(units))
+    for name, text in search.index_files(entries).items():
+        _write(docs / ASSETS / "tim-kiem" / name, text)
+    return provinces, communes, 0
+
+
+def write_guide(docs: Path, guide: guides.Guide) -> str:
+    """One guide page; returns its docs-relative path."""
+    relpath = f"huong-dan/{guide.slug}.md"
+    _write(docs / relpath, render.page(
+        {"title": str(guide.meta["title"]), "description": f"{guide.meta['platform']} — {guide.meta['audience']}"},
+        render.render_guide(guide, guides.folded_words(guide))))
+    return relpath
+
+
+def write_guides(docs: Path, items: list[guides.Guide]) -> None:
+    for guide in items:
+        write_guide(docs, guide)
+    if not (docs / "huong-dan" / "index.md").exists():
+        _write(docs / "huong-dan" / "index.md", render.page({"title": "Hướng dẫn"}, render.render_guides_index(items)))

@@ -1,0 +1,77 @@
+"""`cnscd build` links back what an earlier build rendered from the same inputs (site/reuse.py).
+
+The builds run on a real git repository, as in CI: a commit that changes one province re-renders that
+province (and the national pages) only, and the site is byte for byte the one a full render gives.
+"""
+
+from __future__ import annotations
+
+import filecmp
+from pathlib import Path
+
+import pytest
+
+from cnscd.site import reuse
+from tests.conftest import TODAY, git, run_cli
+
+
+def _build(repo: Path, site: Path, *extra: str) -> str:
+    result = run_cli("build", "--data", str(repo / "data"), "--site-dir", str(site), "--today", TODAY.isoformat(),
+                     *extra, check=True)
+    return result.stdout
+
+
+def _differences(left: Path, right: Path) -> list[str]:
+    """Paths (relative) that are missing on one side or differ in bytes."""
+    found: list[str] = []
+
+    def walk(compared: filecmp.dircmp, prefix: str) -> None:
+        found.extend(prefix + name for name in compared.left_only + compared.right_only + compared.funny_files)
+        _same, changed, errors = filecmp.cmpfiles(compared.left, compared.right, compared.common_files, shallow=False)
+        found.extend(prefix + name for name in changed + errors)
+        for name, inner in compared.subdirs.items():
+            walk(inner, f"{prefix}{name}/")
+
+    walk(filecmp.dircmp(left, right), "")
+    return found
+
+
+def test_a_commit_to_one_province_renders_that_province_only(repo: Path, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CNSCD_CACHE_DIR", str(tmp_path / "cache"))
+    first = _build(repo, tmp_path / "first")
+    assert "0 provinces reused, 34 rendered, national pages rendered" in first
+
+    teams = repo / "data" / "provinces" / "04-cao-bang" / "teams.csv"
+    teams.write_text(teams.read_text(encoding="utf-8").replace("Tổ CNSCĐ Phường Thục Phán", "Tổ CNSCĐ Phường Thục Phán mới"),
+                     encoding="utf-8")
+    git(repo, "-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-qam", "đổi tên tổ")
+    changed = _build(repo, tmp_path / "changed")
+    assert "33 provinces reused, 1 rendered, national pages rendered" in changed
+    page = next((tmp_path / "changed").glob("04-*/01273-*/index.html")).read_text(encoding="utf-8")
+    assert "Phường Thục Phán mới" in page
+
+    # What came back from the cache is what a full render gives, byte for byte (pages, downloads, sitemap…).
+    _build(repo, tmp_path / "full", "--no-reuse")
+    assert _differences(tmp_path / "changed", tmp_path / "full") == []
+
+    # Nothing changed since: every group is linked back, the package is not even loaded, and the site is the same.
+    again = _build(repo, tmp_path / "again")
+    assert "34 provinces reused, 0 rendered, national pages reused" in again
+    assert _differences(tmp_path / "again", tmp_path / "full") == []
+
+
+def test_bundles_survive_the_site_being_deleted_and_keep_only_the_latest(tmp_path: Path) -> None:
+    """Files are hard links: deleting or replacing the site's copy leaves the cached one whole."""
+    store = reuse.Store(tmp_path / "store")
+    source = tmp_path / "docs" / "04-cao-bang"
+    (source / "01273-thuc-phan").mkdir(parents=True)
+    (source / "01273-thuc-phan" / "index.md").write_text("---\ntitle: a\n---\n\n<p>x</p>\n", encoding="utf-8")
+    store.save("tinh-04", "k1", source, {"path": "04-cao-bang/"})
+    target = tmp_path / "site"
+    assert store.restore("tinh-04", "k1", target) == {"path": "04-cao-bang/"}
+    (target / "01273-thuc-phan" / "index.md").unlink()
+    store.save("tinh-04", "k2", source, {"path": "04-cao-bang/"})
+    assert not store.has("tinh-04", "k1") and store.has("tinh-04", "k2")
+    store.restore("tinh-04", "k2", target)
+    assert reuse.page_content((target / "01273-thuc-phan" / "index.md").read_text(encoding="utf-8")) == "<p>x</p>"
