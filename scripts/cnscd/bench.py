@@ -6,6 +6,7 @@ Speed is measured here, never asserted in tests: the numbers go into issue notes
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime as dt
 import json
 import os
@@ -108,6 +109,15 @@ def compare(data_dir: Path, workdir: Path, today: dt.date) -> dict[str, Any]:
               "CNSCD_DOCUMENT_CACHE": str(workdir / "cache-build" / "documents")}
     runs["cnscd_build_cold"] = measure(build, cache=workdir / "cache-build", env=caches)
     runs["cnscd_build_unchanged"] = measure(build, cache=workdir / "cache-build", env=caches)
+    # A pull request that changes one province: a copy of the data with one cell edited, same caches.
+    edited = workdir / "data-one-province"
+    shutil.copytree(data_dir, edited)
+    figures["edited_file"] = edit_one_province(edited)
+    def on_edited(command: list[str]) -> list[str]:
+        return [str(edited) if part == str(data_dir) else part for part in command]
+
+    runs["cnscd_validate_one_province"] = measure(on_edited(validate), cache=workdir / "cache-validate")
+    runs["cnscd_build_one_province"] = measure(on_edited(build), cache=workdir / "cache-build", env=caches)
     for name, run in runs.items():
         figures[name] = {"seconds": round(run.seconds, 2), "peak_mb": round(run.peak_mb, 1), "ok": run.ok}
         if not run.ok and name != "frictionless_validate":
@@ -120,6 +130,7 @@ def compare(data_dir: Path, workdir: Path, today: dt.date) -> dict[str, Any]:
     figures["ratios"] = {
         "build_unchanged_vs_baseline": round(runs["cnscd_build_unchanged"].seconds / base, 2),
         "build_cold_vs_baseline": round(runs["cnscd_build_cold"].seconds / base, 2),
+        "build_one_province_vs_baseline": round(runs["cnscd_build_one_province"].seconds / base, 2),
         "validate_vs_frictionless": round(runs["cnscd_validate"].seconds / (runs["frictionless_validate"].seconds or 1e-9), 2),
         "validate_unchanged_vs_frictionless": round(
             runs["cnscd_validate_unchanged"].seconds / (runs["frictionless_validate"].seconds or 1e-9), 2),
@@ -129,6 +140,18 @@ def compare(data_dir: Path, workdir: Path, today: dt.date) -> dict[str, Any]:
         figures["ratios"]["search_bytes_median_vs_baseline"] = round(
             figures["search_bytes_per_query"]["median"] / (figures["baseline_search_bytes_per_query"] or 1e-9), 3)
     return figures
+
+
+def edit_one_province(data_dir: Path) -> str:
+    """Change one team's note in the first province folder, as a small pull request would; returns the file."""
+    teams = sorted((data_dir / "provinces").glob("*/teams.csv"))[0]
+    lines = teams.read_text(encoding="utf-8").split("\n")
+    header = lines[0].split(",")
+    cells = next(csv.reader([lines[1]]))
+    cells[header.index("notes")] = "Ghi chú sửa thử cho bản đo"
+    lines[1] = ",".join(f'"{cell}"' if "," in cell or '"' in cell else cell for cell in cells)
+    teams.write_text("\n".join(lines), encoding="utf-8")
+    return teams.relative_to(data_dir).as_posix()
 
 
 def search_figures(site: Path, baseline_site: Path | None = None, measured: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -157,8 +180,8 @@ def search_figures(site: Path, baseline_site: Path | None = None, measured: dict
 
 def print_comparison(figures: dict[str, Any]) -> None:
     print(f"  {'':<24} {'time s':>8} {'peak MB':>9}")
-    for name in ("baseline_build", "cnscd_build_cold", "cnscd_build_unchanged", "frictionless_validate", "cnscd_validate",
-                 "cnscd_validate_unchanged"):
+    for name in ("baseline_build", "cnscd_build_cold", "cnscd_build_unchanged", "cnscd_build_one_province",
+                 "frictionless_validate", "cnscd_validate", "cnscd_validate_unchanged", "cnscd_validate_one_province"):
         run = figures[name]
         print(f"  {name:<24} {run['seconds']:8.2f} {run['peak_mb']:9.1f}{'' if run['ok'] else '  (failed)'}")
     for name in ("baseline_site", "cnscd_site"):
@@ -173,7 +196,7 @@ def print_comparison(figures: dict[str, Any]) -> None:
     elif "cnscd_search" in figures:
         print(f"  search_bytes_per_query   not measured: {figures['cnscd_search']['error']}")
     for name, ratio in figures["ratios"].items():
-        print(f"  ratio {name:<36} {ratio:6.2f}×")
+        print(f"  ratio {name:<36} {ratio:6.3g}×")
     print(json.dumps(figures, ensure_ascii=False))
 
 
