@@ -15,6 +15,7 @@ import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from cnscd.intake.forms import forms_dir, load_form
 from cnscd.service.pipeline import render_body
@@ -72,7 +73,8 @@ def test_roster_form_as_an_officer_fills_it(page, intake_site):
     page.get_by_label("Tìm xã/phường").fill("vung tau")
     page.locator("[data-choices=commune] button", has_text="Phường Vũng Tàu").click()
     assert page.locator('[data-field="commune_code"]').input_value() == "26506"
-    assert "Phường Vũng Tàu" in page.locator('[data-chosen="commune"]').inner_text()
+    # The name shows once the commune's list has arrived (a fetch): waited for, not raced.
+    expect(page.locator('[data-chosen="commune"]')).to_contain_text("Phường Vũng Tàu")
     # A new village team, its decision dated as people write dates.
     page.get_by_label("Thôn/tổ dân phố").fill("Tổ dân phố 99")
     page.get_by_label("Ngày thành lập (tổ mới)").fill("25/09/2025")
