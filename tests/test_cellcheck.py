@@ -20,7 +20,9 @@ MEMBERS = f"{CAO_BANG}/members.csv"
 def plain_runs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Files checked row by row (the fallback); the sample's files are small, so packing is forced on."""
     monkeypatch.setattr(cellcheck, "_SMALL_BYTES", 0)
-    monkeypatch.setattr(cellcheck, "_MIN_HEIGHT", 4)  # several packed columns per field even on a few rows
+    monkeypatch.setattr(cellcheck, "_MIN_HEIGHT", 4)
+    monkeypatch.setattr(cellcheck, "_COLUMN_COST_CELLS", 1)  # several packed columns and tables even on a few rows
+    monkeypatch.setattr(cellcheck, "_TABLE_COST_CELLS", 1)
     names: list[str] = []
     real = cellcheck.check_whole
     monkeypatch.setattr(cellcheck, "check_whole", lambda path, relpath, schema: names.append(relpath) or
@@ -99,6 +101,8 @@ def test_a_dialect_frictionless_sniffs_is_read_the_same(data_copy: Path, plain_r
     assert plain_runs == [MEMBERS] and packed == plain and len(packed) > 100
 
 
-def test_slots_keep_the_packed_table_short_and_narrow() -> None:
-    height, slots = cellcheck._slots([30000, 30000, 12, 0])
-    assert height == 2449 and slots == [13, 13, 1, 0]
+def test_values_go_in_few_short_columns_and_few_fields_in_a_shorter_table() -> None:
+    (height, slots), (shorter, rest) = cellcheck._bands([30000, 30000, 12, 0, 300, 1])
+    assert height == 4911 and slots == [(0, 7), (1, 7)]
+    assert shorter == 300 and rest == [(4, 1), (2, 1), (5, 1)]
+    assert cellcheck._bands([40, 3]) == [(40, [(0, 1), (1, 1)])]  # a second table would cost more than padding
