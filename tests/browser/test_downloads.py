@@ -53,10 +53,10 @@ def test_open_data_page_lists_the_zips_with_their_sizes(page, site_server, shots
 
 def test_province_and_commune_pages_link_their_downloads(page, site_server, shots):
     page.goto(site_server + "/79-ho-chi-minh/")
-    team_list = page.get_by_role("link", name="Tải danh sách tổ của Thành phố Hồ Chí Minh (tệp nén ZIP gồm CSV và JSON)")
+    team_list = page.get_by_role("link", name="Tải danh sách tổ của Thành phố Hồ Chí Minh (CSV trong tệp nén ZIP)")
     package = page.get_by_role("link", name="Tải gói dữ liệu đầy đủ của Thành phố Hồ Chí Minh (tệp nén ZIP, chuẩn Frictionless Data)")
     with zipfile.ZipFile(io.BytesIO(_fetch(page, team_list))) as archive:
-        assert archive.namelist() == ["to-cnscd-79.csv", "to-cnscd-79.json"]
+        assert archive.namelist() == ["to-cnscd-79.csv"]  # the JSON is national only
     with zipfile.ZipFile(io.BytesIO(_fetch(page, package))) as archive:
         assert "provinces/79-ho-chi-minh/teams.csv" in archive.namelist()
     team_list.scroll_into_view_if_needed()

@@ -41,14 +41,12 @@ def test_national_zips_hold_every_team_as_csv_and_json(built_site, derived):
     assert payload["teams"] == rows  # values as they are: JSON is read by programs, not by Excel
 
 
-def test_province_zip_holds_its_csv_and_json(built_site, derived):
+def test_province_zip_holds_its_csv(built_site, derived):
     rows = list(downloads.province_rows(province(derived, "79")))
     with zipfile.ZipFile(built_site / "79-ho-chi-minh" / "to-cnscd-79.zip") as archive:
-        assert archive.namelist() == ["to-cnscd-79.csv", "to-cnscd-79.json"]
+        assert archive.namelist() == ["to-cnscd-79.csv"]  # the same rows as JSON: in the national zip only
         assert _csv_rows(archive.read("to-cnscd-79.csv")) == _expected(rows)
-        payload = json.loads(archive.read("to-cnscd-79.json"))
-    assert payload["province"] == "Thành phố Hồ Chí Minh" and payload["teams"] == rows
-    # JSON twins live in zips only; the CSVs left unzipped are the communes' own (about 10 KB each).
+    # JSON lives in the national zip only; the CSVs left unzipped are the communes' own (about 10 KB each).
     assert not list(built_site.rglob("to-cnscd-*.json"))
     assert {len(p.stem) for p in built_site.rglob("to-cnscd-*.csv")} == {len("to-cnscd-26506")}
 
@@ -56,10 +54,10 @@ def test_province_zip_holds_its_csv_and_json(built_site, derived):
 def test_downloads_are_formula_safe_inside_the_zip(tmp_path):
     row = dict.fromkeys(downloads.COLUMNS, "")
     row.update(team_name="=HYPERLINK(\"http://x\")", leader_name="\t=cmd|' /C calc'!A0", member_count=5)
-    downloads.write_province_zip(tmp_path, "to-cnscd-99", [row], {"province": "P"})
+    downloads.write_province_zip(tmp_path, "to-cnscd-99", [row])
     with zipfile.ZipFile(tmp_path / "to-cnscd-99.zip") as archive:
         (parsed,) = _csv_rows(archive.read("to-cnscd-99.csv"))
-        raw = json.loads(archive.read("to-cnscd-99.json"))["teams"][0]
+    raw = json.loads(downloads.to_json([row], {}))["teams"][0]
     assert parsed["team_name"] == "'=HYPERLINK(\"http://x\")" and parsed["leader_name"] == "'\t=cmd|' /C calc'!A0"
     assert raw["team_name"] == "=HYPERLINK(\"http://x\")"  # JSON keeps the value; only spreadsheets run formulas
 

@@ -1,4 +1,4 @@
-"""Open-data downloads: team lists per commune (CSV), province (zip: CSV and JSON) and nation, and the published package.
+"""Open-data downloads: team lists per commune (CSV), province (zipped CSV) and nation (CSV, JSON), and the published package.
 
 Only consented phone numbers leave this module: team rows take phones from `derive.Person`, which is
 blank without consent, and the published members table is rewritten with the same rule (`consent.public_phone`).
@@ -106,9 +106,13 @@ def write_commune_csv(folder: Path, stem: str, rows: list[dict]) -> None:
     (folder / f"{stem}.csv").write_text(to_csv(rows), encoding="utf-8")
 
 
-def write_province_zip(folder: Path, stem: str, rows: list[dict], meta: dict) -> int:
-    """`<stem>.zip` holding `<stem>.csv` and `<stem>.json`; returns its size in bytes."""
-    return archives.write_zip(folder / f"{stem}.zip", {f"{stem}.csv": to_csv(rows), f"{stem}.json": to_json(rows, meta)})
+def write_province_zip(folder: Path, stem: str, rows: list[dict], meta: dict | None = None) -> int:
+    """`<stem>.zip` holding `<stem>.csv`; returns its size in bytes.
+
+    No JSON twin: it held the same rows as the national JSON (a program filters that by `province_code`) and was
+    56 % of these zips, 4.6 MB at national scale. `meta` is accepted and unused, for callers written before.
+    """
+    return archives.write_zip(folder / f"{stem}.zip", {f"{stem}.csv": to_csv(rows)})
 
 
 def write_national(folder: Path, rows: list[dict], meta: dict) -> dict[str, int]:
