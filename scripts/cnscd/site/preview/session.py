@@ -14,6 +14,7 @@ search, documents (decision drafts, reports), previews and pages of communes tha
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import shutil
 import tempfile
 import time
@@ -26,7 +27,7 @@ from ...derive import Tally, derive
 from ...figures import compute as compute_figures
 from ...load import Dataset, Row, UnreadableData, read_csv
 from ...model import Finding, errors
-from ...validate import validate
+from ...validate import validate, warm_up
 from .. import build, dashboards, guides, render
 from .engine import LiveEngine
 
@@ -57,6 +58,7 @@ class Session:
 
     def _full_build(self) -> None:
         """Raises build.BuildRefused when the data or the guides have errors."""
+        gc.unfreeze()  # what the last build left may be garbage now
         report = build.build_site(self.data_dir, self.site_dir, today=self.today, config_path=self.config_path,
                                   keep_build_dir=self.work_dir)
         state = report.state
@@ -72,6 +74,11 @@ class Session:
             for row in rows:
                 self.rows_by_file.setdefault(row.file, []).append(row)
         self.engine = LiveEngine(self.work_dir / "mkdocs.yml")
+        # Kept until the next full build: the collector need not walk these millions of objects during every
+        # edit. And what the first edit's validation needs is imported now, not then.
+        gc.collect()
+        gc.freeze()
+        warm_up()
 
     @property
     def docs(self) -> Path:
