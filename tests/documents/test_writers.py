@@ -137,3 +137,12 @@ def test_sample_report_sheets_hold_numbers_as_numbers() -> None:
                     assert cell.value == pytest.approx(value) and cell.data_type == "n"
                 else:
                     assert cell.value == (str(value) if value != "" else None)
+
+
+def test_sheets_keep_what_libreoffice_lays_out_from() -> None:
+    """Cells carry no `r` (they run from A) but every sheet keeps its row-height default: without it LibreOffice
+    (7.4, checked by converting to PDF) showed one line of a wrapped «Thiếu sóng\\n4G» cell instead of two."""
+    with zipfile.ZipFile(io.BytesIO(xlsx_bytes(sample_report()))) as package:
+        sheets = [package.read(name).decode() for name in package.namelist() if name.startswith("xl/worksheets/")]
+    assert sheets and all('<sheetFormatPr defaultRowHeight="15"/>' in sheet for sheet in sheets)
+    assert not any(' r="A' in sheet for sheet in sheets)
