@@ -14,7 +14,7 @@ import importlib.metadata
 import json
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from operator import itemgetter
 from pathlib import Path
@@ -105,6 +105,14 @@ def _where(first: Row, row: Row) -> tuple[str, str]:
     return f"{first.file} dòng {first.line}", f"{first.file} row {first.line}"
 
 
+def _all_distinct(values: Iterable, count: int) -> bool:
+    return len(set(values)) == count
+
+
+def _present(value: str | tuple[str, ...]) -> bool:
+    return bool(value) and (type(value) is not tuple or any(value))
+
+
 def check_keys(dataset: Dataset) -> list[Finding]:
     """Primary and foreign keys across all partitions, as the schemas declare them."""
     found: list[Finding] = []
@@ -121,11 +129,12 @@ def check_keys(dataset: Dataset) -> list[Finding]:
             continue  # its keys are checked in the part of the run it belongs to
         key = schema.get("primaryKey") or []
         key = [key] if isinstance(key, str) else key
-        if key:
+        rows = dataset.rows(table)
+        if key and not _all_distinct(map(_getter(key), rows), len(rows)):
             seen: dict = {}
             label = ", ".join(key)
             get = _getter(key)
-            for row in dataset.rows(table):
+            for row in rows:
                 value = get(row)
                 if not value or (type(value) is tuple and not any(value)):
                     continue
@@ -143,7 +152,9 @@ def check_keys(dataset: Dataset) -> list[Finding]:
             known = index(target, target_fields)
             label = ", ".join(fields)
             get = _getter(fields)
-            for row in dataset.rows(table):
+            if not any(_present(value) for value in set(map(get, rows)) - known):
+                continue  # every value is known or blank (sets in C first: millions of rows)
+            for row in rows:
                 value = get(row)
                 if value in known or not value or (type(value) is tuple and not any(value)):
                     continue
