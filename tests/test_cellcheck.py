@@ -106,3 +106,20 @@ def test_values_go_in_few_short_columns_and_few_fields_in_a_shorter_table() -> N
     assert height == 4911 and slots == [(0, 7), (1, 7)]
     assert shorter == 300 and rest == [(4, 1), (2, 1), (5, 1)]
     assert cellcheck._bands([40, 3]) == [(40, [(0, 1), (1, 1)])]  # a second table would cost more than padding
+
+
+@pytest.mark.parametrize("text", [
+    "a,b,c\n1,2,3\n", "a;b;c\n1;2;3\n", "a\tb\tc\n1\t2\t3\n", "a|b|c\n1|2|3\n", "a,b\n'x, y',2\n'z',3\n",
+    'a,b\n"x, ""y""",2\n', "a, b, c\n1, 2, 3\n", "only\n", "a;b,c\n1;2,3\n4;5,6\n", "",
+])
+def test_the_dialect_is_guessed_as_frictionless_guesses_it(text: str, tmp_path: Path) -> None:
+    from frictionless import Resource, system
+
+    path = tmp_path / "t.csv"
+    path.write_text(text, encoding="utf-8")
+    with system.use_context(trusted=True), Resource(path=str(path), format="csv", encoding="utf-8") as resource:
+        theirs = resource.dialect.get_control("csv").to_python()
+    with open(path, encoding="utf-8", newline="") as handle:
+        ours = cellcheck.sniff(handle.readlines())
+    attributes = ("delimiter", "doublequote", "escapechar", "lineterminator", "quotechar", "quoting", "skipinitialspace")
+    assert [getattr(ours, name) for name in attributes] == [getattr(theirs, name) for name in attributes]

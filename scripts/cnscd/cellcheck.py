@@ -12,6 +12,7 @@ it is, row by row, so the findings are always the same as those of a plain run.
 from __future__ import annotations
 
 import csv
+import itertools
 import math
 import os
 from collections.abc import Iterable
@@ -24,6 +25,7 @@ _COLUMN_COST_CELLS = 400  # frictionless spends on a packed column about what it
 _TABLE_COST_CELLS = 3000  # and on a packed table about what it spends on 3,000 cells
 _MAX_BANDS = 3
 _MIN_HEIGHT = 64
+_SAMPLE_LINES = 100  # what frictionless guesses a CSV dialect from
 _SMALL_BYTES = 64 << 10  # smaller files are checked as they are: packing them costs more than it saves
 FRICTIONLESS_VI = {
     "type-error": "Giá trị không đúng kiểu dữ liệu",
@@ -79,6 +81,24 @@ def _missing_values(frictionless_schema: Any) -> list[set[str]]:
             for field in frictionless_schema.fields]
 
 
+def sniff(sample: list[str]) -> csv.Dialect:
+    """The CSV dialect frictionless reads a file with, guessed from its first lines as its CSV parser does
+    (frictionless/formats/csv/parser.py; tests compare the two)."""
+    try:
+        guessed: Any = csv.Sniffer().sniff("".join(sample), ",\t;|")
+    except csv.Error:
+        guessed = csv.excel()
+    dialect = csv.excel()
+    dialect.delimiter = guessed.delimiter
+    dialect.escapechar = guessed.escapechar
+    dialect.doublequote = True  # frictionless's own default wins over the guess, unless an escape char is defined
+    dialect.lineterminator = guessed.lineterminator
+    dialect.quotechar = '"' if guessed.quotechar == "'" else guessed.quotechar
+    dialect.quoting = csv.QUOTE_NONE if dialect.quotechar == "" else csv.QUOTE_MINIMAL
+    dialect.skipinitialspace = guessed.skipinitialspace
+    return dialect
+
+
 def _plain_rows(resource: Any, path: str) -> list[list[str]] | None:
     """The data rows as frictionless's CSV dialect reads them, or None when the file is not plain enough."""
     dialect = resource.dialect
@@ -88,13 +108,10 @@ def _plain_rows(resource: Any, path: str) -> list[list[str]] | None:
             or any(field.constraints.get("unique") for field in resource.schema.fields)):
         return None
     try:
-        with resource:  # frictionless sniffs the dialect from the first lines, as in a plain run
-            if resource.labels != names:
-                return None
-            python_dialect = dialect.get_control("csv").to_python()
         with open(path, encoding="utf-8", newline="") as handle:
-            rows = list(csv.reader(handle, dialect=python_dialect))
-    except Exception:  # any trouble reading it (bytes, quoting, frictionless's own) is reported by the plain run
+            sample = list(itertools.islice(handle, _SAMPLE_LINES))
+            rows = list(csv.reader(itertools.chain(sample, handle), dialect=sniff(sample)))
+    except Exception:  # any trouble reading it (bytes, quoting) is reported by the plain run
         return None
     if not rows or rows[0] != names:
         return None
