@@ -18,7 +18,7 @@ from .roster import OFFICIAL_HEADERS, CommuneRoster, RosterTeam, roster_rows
 from .wordml import Block
 
 # Bump when the wording or layout changes: the site's cache regenerates every draft.
-TEMPLATE_VERSION = "decision-7"
+TEMPLATE_VERSION = "decision-8"
 ANNEX_WIDTHS_MM = (10, 38, 36, 29, 32, 20)  # sums to the 165 mm text width; a phone fits on one line
 PH = style.PLACEHOLDER
 

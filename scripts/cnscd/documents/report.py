@@ -30,7 +30,7 @@ from ..phones import display_phone
 from ..site.render import date_vi
 from .roster import province_in_text
 
-TEMPLATE_VERSION = "report-8"
+TEMPLATE_VERSION = "report-9"
 ARGUMENT_FILE = "(dòng lệnh / command line)"
 PH = "…"
 
