@@ -3,8 +3,9 @@
 Written at build time next to the form pages (`bieu-mau/du-lieu/`): `index.json` lists the provinces
 and the code ranges that tell a commune's province (so `?xa=CODE` needs one small file), one
 `<province code>.json` per province lists its communes, and `xa/<commune code>.json` a commune's villages
-and active teams — names folded by `text.fold`, so the browser searches without diacritics by comparing,
-never by its own folding rules. A phone fetches three small files, only for the place it picks: on synthetic
+and active teams — commune and team names folded by `text.fold`, so the browser searches without diacritics by
+comparing, never by its own folding rules (a village is picked from the browser's own list of names: no fold, 1.6 MB
+of the national site). A phone fetches three small files, only for the place it picks: on synthetic
 national data (102,951 teams) one province file with villages and teams in it was 750 KB for Hồ Chí Minh City.
 """
 
@@ -37,7 +38,7 @@ def code_ranges(communes: dict[str, dict[str, str]]) -> list[list[str]]:
 
 
 def payloads(ctx: Context) -> tuple[dict[str, list], dict[str, dict]]:
-    """Communes per province [code, name, folded]; per commune its villages [id, name, folded] and active teams
+    """Communes per province [code, name, folded]; per commune its villages [id, name] and active teams
     [team_id, village_id, name, folded] (active only: the forms cannot change the others)."""
     units = ctx.units
     provinces: dict[str, list] = {code: [] for code in units.provinces}
@@ -47,7 +48,7 @@ def payloads(ctx: Context) -> tuple[dict[str, list], dict[str, dict]]:
     for village in ctx.dataset.rows("villages"):
         if village["commune_code"] in units.communes:
             communes.setdefault(village["commune_code"], {"villages": [], "teams": []})["villages"].append(
-                [village["village_id"], village["name"], fold(village["name"])])
+                [village["village_id"], village["name"]])
     for team in ctx.dataset.rows("teams"):
         commune = units.current_commune(team)
         if team["status"] != "active" or commune not in units.communes:
