@@ -4,6 +4,9 @@ A type or constraint error of a cell depends only on the field (type, format, co
 and the cell's text, never on the other cells of its row or on the row's position. So frictionless checks
 each column's distinct values (several columns side by side in a small table it is given in memory) and
 every error found for a value is reported on every row holding it, with frictionless's own code and note.
+A string field with no format and no constraint but `required` can only fail on a blank cell: frictionless
+sees its blank values and one text standing for all the others (should it object to that text, the file is
+checked as it is).
 A file that does not have the plain shape this needs (header not exactly the schema's fields, a row of the
 wrong length or blank, a field that must be unique, text that is not UTF-8) is checked by frictionless as
 it is, row by row, so the findings are always the same as those of a plain run.

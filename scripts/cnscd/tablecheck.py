@@ -1,10 +1,11 @@
 """Table checks at national scale: frictionless per file, cached and spread over processes; keys in memory.
 
 Frictionless still checks every cell against the Table Schemas (types, enums, patterns, required).
-It does so per file, so a file whose bytes, schema and frictionless version are unchanged is never
-checked twice (the result is kept under its content hash), and the files that changed are checked
-on every core. Primary and foreign keys span partitions, so they are checked once over the whole
-package from the rows already in memory, from the same schema declarations frictionless would read.
+It does so per file, over each column's distinct values (cellcheck.py), so a file whose bytes, schema
+and frictionless version are unchanged is never checked twice (the result is kept under its content
+hash), and the files that changed are checked on every core. Primary and foreign keys span partitions,
+so they are checked once over the whole package from the rows already in memory, from the same schema
+declarations frictionless would read.
 """
 
 from __future__ import annotations
