@@ -60,3 +60,19 @@ def test_the_fast_path_is_taken_only_for_clean_text() -> None:
     for case in ("trailing space", "leading space", "double space", "no-break space", "tab inside",
                  "decomposed text", "CRLF rows", "quoted space at an edge", "ideographic space at an edge"):
         assert not load_module._already_clean(HEADER + CASES[case]), case
+
+
+@pytest.mark.parametrize("notes", ["", '"a,b"', " a"], ids=["plain", "quoted", "not clean"])
+def test_equal_cells_of_a_file_are_one_string(notes: str, tmp_path: Path) -> None:
+    """Repeated values (team ids, periods, dates) are held once: the national reports would need 600 MB more."""
+    path = tmp_path / "reports.csv"
+    path.write_text("team_id,period,value,submitted_on,notes\n"
+                    + "".join(f"T1,2026-{month:02d},{'12' * 3},2026-11-0{month % 2 + 1},{notes}\n" for month in range(1, 10)),
+                    encoding="utf-8")
+    names, rows, records = read_csv(path, "reports.csv")
+    assert (names, records, [row.line for row in rows]) == (
+        ["team_id", "period", "value", "submitted_on", "notes"], 9, list(range(2, 11)))
+    assert rows[0]["team_id"] == "T1" and rows[0]["period"] == "2026-01" and rows[0]["value"] == "121212"
+    for name in ("team_id", "value", "submitted_on", "notes"):
+        assert len({id(row[name]) for row in rows}) == len({row[name] for row in rows}), name
+    assert load_module.parse_date(rows[0]["submitted_on"]) is load_module.parse_date(rows[2]["submitted_on"])
