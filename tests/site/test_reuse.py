@@ -39,7 +39,11 @@ def _differences(left: Path, right: Path) -> list[str]:
 def test_a_commit_to_one_province_renders_that_province_only(repo: Path, tmp_path: Path,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CNSCD_CACHE_DIR", str(tmp_path / "cache"))
+    # The first build renders provinces in two worker processes; the full render below, in one.
+    monkeypatch.setenv("CNSCD_RENDER_PARALLEL_FROM", "0")
+    monkeypatch.setenv("CNSCD_DOCUMENT_WORKERS", "2")
     first = _build(repo, tmp_path / "first")
+    monkeypatch.setenv("CNSCD_RENDER_PARALLEL_FROM", "100000")
     assert "0 provinces reused, 34 rendered, national pages rendered" in first
 
     teams = repo / "data" / "provinces" / "04-cao-bang" / "teams.csv"

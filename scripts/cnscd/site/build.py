@@ -12,7 +12,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,7 +27,7 @@ from ..history.log import read_history
 from ..load import load
 from ..model import Finding, errors
 from ..validate import validate
-from . import dashboards, downloads, formdata, guides, posters, previews, pwa, render, reuse, shell, sitesize, standalone
+from . import dashboards, downloads, formdata, guides, posters, previews, pwa, render, reuse, shell, sitesize, standalone, workdir
 from .pages import (  # noqa: F401 - also used from here by `cnscd serve` and the tests
     ASSETS,
     FIND_MARKER,
@@ -275,18 +274,14 @@ def build_site(data_dir: Path, site_dir: Path, today: dt.date | None = None, bas
             if problems:
                 raise BuildRefused(problems)
             lap("check")
-            work = Path(tempfile.mkdtemp(prefix="cnscd-build-")) if keep_build_dir is None else Path(keep_build_dir)
-            try:
+            with workdir.scratch(keep_build_dir, _scratch_cache()) as work:
                 docs = _fresh_docs(work, docs_source)
-                spliced, communes = _restore_all(bundles, docs, report)
+                spliced, communes, standalone_key = _restore_all(bundles, docs, report)
                 lap("reuse")
                 _finish(report, work, docs, docs_source, site_dir, base, base_url, config_path, engine, spliced,
-                        lambda staging: _restore_standalone(bundles, staging, report), communes, print_posters,
-                        preview_cache, chromium, lap)
+                        lambda staging: _restore_standalone(bundles, standalone_key, staging, report), communes,
+                        print_posters, preview_cache, chromium, lap)
                 report.reuse = bundles.summary(national=True)
-            finally:
-                if keep_build_dir is None:
-                    shutil.rmtree(work, ignore_errors=True)
             return report
 
     # Unchanged data (same bytes, code and date as a run before) is not checked again; changed provinces are
@@ -308,8 +303,7 @@ def build_site(data_dir: Path, site_dir: Path, today: dt.date | None = None, bas
     posters.date_communes(history, ctx)  # communes git does not date: by their newest row (the poster's date)
     lap("figures")
 
-    work = Path(tempfile.mkdtemp(prefix="cnscd-build-")) if keep_build_dir is None else Path(keep_build_dir)
-    try:
+    with workdir.scratch(keep_build_dir, _scratch_cache()) as work:
         docs = _fresh_docs(work, docs_source)
         fill_settings(docs, base)
         write_home(docs, derived, len(ctx.units.communes))
@@ -334,44 +328,57 @@ def build_site(data_dir: Path, site_dir: Path, today: dt.date | None = None, bas
                                             {"today": today.isoformat()})
         packs = downloads.publish_packages(ctx.dataset, docs / "du-lieu", derived)
         downloads.write_listing(docs / "du-lieu-mo.md", derived, national, packs)
+        # Link previews are files like the downloads: beside the pages, in the national group.
+        standalone.write_previews(docs, derived, ctx.units, preview_cache or previews.default_cache())
         _copy_assets(docs / ASSETS)
         report.pages = sum(1 for _ in docs.rglob("*.md"))
+        places = standalone.commune_places(derived, ctx.units)
+        standalone_key = bundles.standalone_key(
+            [(code, place.path, place.name, place.province) for code, place in places.items()],
+            {commune.code for commune in derived.communes()}) if bundles is not None else ""
         communes = [render.commune_path(p, c) for p in derived.provinces for c in p.communes]
         if bundles is not None:
             bundles.save_rendered(docs)
             provinces = [[p.code, render.province_path(p)] for p in derived.provinces]
             bundles.store.save(reuse.NATIONAL, bundles.keys.national, docs, {
-                "provinces": provinces, "pages": report.pages, "communes": report.communes, "guides": report.guides},
+                "provinces": provinces, "pages": report.pages, "communes": report.communes, "guides": report.guides,
+                "standalone": standalone_key},
                 skip_top=frozenset(path.rstrip("/") for _code, path in provinces))
         lap("render")
 
         def write_standalone(staging: Path) -> None:
+            if bundles is not None and bundles.store.has(reuse.STANDALONE, standalone_key):
+                _restore_standalone(bundles, standalone_key, staging, report)  # no commune gained or lost data
+                return
             report.communes += standalone.write_communes_without_data(staging, derived, ctx.units, base_url)
             report.redirects = standalone.write_redirects(staging, derived, ctx.units, base_url)
-            standalone.write_previews(staging, derived, ctx.units, preview_cache or previews.default_cache())
             if bundles is not None:
-                bundles.store.save(reuse.STANDALONE, bundles.keys.standalone, staging,
+                bundles.store.save(reuse.STANDALONE, standalone_key, staging,
                                    {"communes": report.communes - len(communes), "redirects": report.redirects})
 
         _finish(report, work, docs, docs_source, site_dir, base, base_url, config_path, engine, spliced,
                 write_standalone, communes, print_posters, preview_cache, chromium, lap)
         report.reuse = bundles.summary(national=False) if bundles is not None else None
-    finally:
-        if keep_build_dir is None:
-            shutil.rmtree(work, ignore_errors=True)
     return report
 
 
+def _scratch_cache() -> Path:
+    from ..tablecheck import cache_dir
+
+    return cache_dir().parent / "build"
+
+
 def _fresh_docs(work: Path, docs_source: Path) -> Path:
+    """The hand-written docs, in a docs folder with no other file (its empty folders may stay: see workdir.py)."""
     docs = work / "docs"
-    if docs.exists():
-        shutil.rmtree(docs)
-    shutil.copytree(docs_source, docs)
+    workdir.clear_files(docs)
+    shutil.copytree(docs_source, docs, dirs_exist_ok=True)
     return docs
 
 
-def _restore_all(bundles: reuse.Bundles, docs: Path, report: BuildReport) -> tuple[list[shell.Page], list[str]]:
-    """Every group of an unchanged build linked back into the docs folder; the commune pages and paths."""
+def _restore_all(bundles: reuse.Bundles, docs: Path, report: BuildReport) -> tuple[list[shell.Page], list[str], str]:
+    """Every group of an unchanged build linked back into the docs folder; the commune pages and paths, and the
+    standalone group's key."""
     meta = bundles.store.restore(reuse.NATIONAL, bundles.keys.national, docs)
     spliced: list[shell.Page] = []
     communes: list[str] = []
@@ -379,11 +386,11 @@ def _restore_all(bundles: reuse.Bundles, docs: Path, report: BuildReport) -> tup
         communes += bundles.restore_province(code, docs, spliced)["communes"]
     report.pages, report.communes, report.guides = meta["pages"], meta["communes"], meta["guides"]
     report.provinces = len(meta["provinces"])
-    return spliced, communes
+    return spliced, communes, meta["standalone"]
 
 
-def _restore_standalone(bundles: reuse.Bundles, staging: Path, report: BuildReport) -> None:
-    meta = bundles.store.restore(reuse.STANDALONE, bundles.keys.standalone, staging)
+def _restore_standalone(bundles: reuse.Bundles, key: str, staging: Path, report: BuildReport) -> None:
+    meta = bundles.store.restore(reuse.STANDALONE, key, staging)
     report.communes += meta["communes"]
     report.redirects = meta["redirects"]
 
@@ -397,15 +404,15 @@ def _finish(report: BuildReport, work: Path, docs: Path, docs_source: Path, site
     config_file.write_text(yaml.dump(engine_config(base, docs, site_dir, config_path.parent), Dumper=_Dumper,
                                      allow_unicode=True, sort_keys=False), encoding="utf-8")
     aside = work / "static"
-    shutil.rmtree(aside, ignore_errors=True)
+    workdir.clear_files(aside)
     set_aside(docs, docs_source, aside)
     report.spliced = run_engine_spliced(config_file, engine, docs, site_dir, spliced, work / "spliced", base_url)
     put_back(aside, site_dir)
     pwa.write_pwa(site_dir, base)
     lap("engine")
     staging = work / "standalone"  # written apart, so the reuse cache can keep exactly these files
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
+    workdir.clear_files(staging)
+    staging.mkdir(parents=True, exist_ok=True)
     write_standalone(staging)
     _move_tree(str(staging), str(site_dir), lambda relative: True)
     lap("standalone")

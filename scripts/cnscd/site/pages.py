@@ -5,6 +5,11 @@
 
 from __future__ import annotations
 
+import gc
+import multiprocessing
+import os
+import threading
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from ..checks import Context
@@ -96,29 +101,81 @@ def write_data_pages(docs: Path, derived: Derived, ctx: Context, base_url: str,
                      spliced: list[shell.Page] | None = None,
                      bundles: reuse.Bundles | None = None) -> tuple[int, int, int]:
     """Province and commune pages, their downloads and QR codes, and the find box's index. With `bundles`,
-    a province whose inputs did not change is linked back from the cache, and one rendered is kept there."""
+    a province whose inputs did not change is linked back from the cache, and one rendered is kept there.
+    Provinces are rendered on every usable core when there are many communes to render."""
     units = ctx.units
-    provinces = communes = 0
     others = communes_without_data(derived, units)
+    restored: dict[str, list[shell.Page]] = {}
+    todo = []
     for province in derived.provinces:
-        provinces += 1
-        if bundles is not None and bundles.restore_province(province.code, docs, spliced):
-            communes += len(province.communes)
-            continue
-        mine: list[shell.Page] = []
-        write_province_page(docs, derived, province, others.get(province.code, []), boards)
-        for commune in province.communes:
-            write_commune_page(docs, derived, province, commune, base_url, boards, poster_pdf, documents, mine)
-            communes += 1
+        found: list[shell.Page] = []
+        if bundles is not None and bundles.restore_province(province.code, docs, found) is not None:
+            restored[province.code] = found
+        else:
+            todo.append(province)
+    rendered = _render_provinces(todo, (docs, derived, others, base_url, boards, poster_pdf, documents))
+    for province in derived.provinces:
+        if province.code in restored:
+            pages = restored[province.code]
+        else:  # the page's HTML block is read back from its Markdown: a worker process wrote it
+            pages = [shell.Page(path, title, description, image,
+                                reuse.page_content((docs / path / "index.md").read_text(encoding="utf-8")))
+                     for path, title, description, image in rendered[province.code]]
+            if bundles is not None:
+                bundles.rendered_province(province.code, render.province_path(province),
+                                          [render.commune_path(province, commune) for commune in province.communes],
+                                          pages)
         if spliced is not None:
-            spliced.extend(mine)
-        if bundles is not None:
-            bundles.rendered_province(province.code, render.province_path(province),
-                                      [render.commune_path(province, commune) for commune in province.communes], mine)
+            spliced.extend(pages)
     entries = search.entries(derived, units.communes, standalone.old_labels(units))
     for name, text in search.index_files(entries).items():
         _write(docs / ASSETS / "tim-kiem" / name, text)
-    return provinces, communes, 0
+    return len(derived.provinces), sum(len(province.communes) for province in derived.provinces), 0
+
+
+# Communes to render below which starting processes costs more than it saves (the tests set it to 0).
+PARALLEL_FROM = int(os.environ.get("CNSCD_RENDER_PARALLEL_FROM", "300"))
+_SHARED: tuple = ()  # set just before forking: workers read the build's objects from memory, unpickled
+
+
+def _render_some(codes: list[str]) -> dict[str, list[list[str]]]:
+    """Render the given provinces; return each one's commune pages as [path, title, description, image]."""
+    docs, derived, others, base_url, boards, poster_pdf, documents = _SHARED
+    found: dict[str, list[list[str]]] = {}
+    for province in derived.provinces:
+        if province.code in codes:
+            mine: list[shell.Page] = []
+            write_province_page(docs, derived, province, others.get(province.code, []), boards)
+            for commune in province.communes:
+                write_commune_page(docs, derived, province, commune, base_url, boards, poster_pdf, documents, mine)
+            found[province.code] = [[page.path, page.title, page.description, page.image] for page in mine]
+    return found
+
+
+def _render_provinces(todo: list[ProvinceFacts], shared: tuple) -> dict[str, list[list[str]]]:
+    """In this process, or across forked workers, largest provinces first (as the documents are rendered:
+    only from a single-threaded process, the heap frozen so the children do not copy it page by page)."""
+    from ..documents.site import default_workers
+
+    global _SHARED
+    _SHARED = shared
+    workers = default_workers()
+    try:
+        if workers < 2 or len(todo) < 2 or sum(len(p.communes) for p in todo) < PARALLEL_FROM \
+                or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
+            return _render_some([province.code for province in todo])
+        largest_first = sorted(todo, key=lambda province: -sum(len(c.villages) + 1 for c in province.communes))
+        gc.freeze()
+        try:
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                found: dict[str, list[list[str]]] = {}
+                for part in pool.map(_render_some, [[province.code] for province in largest_first]):
+                    found.update(part)
+                return found
+        finally:
+            gc.unfreeze()
+    finally:
+        _SHARED = ()
 
 
 def write_guide(docs: Path, guide: guides.Guide) -> str:

@@ -71,11 +71,12 @@ def _history_digest(history: History) -> str:
 
 @dataclass
 class Keys:
-    """The key of each group: province code → key, and the national and standalone groups' keys."""
+    """The key of each group: province code → key, and the national group's. The standalone group's is made
+    from what its pages show (`Bundles.standalone_key`) and kept in the national group's meta."""
 
     provinces: dict[str, str]
     national: str
-    standalone: str
+    base: str  # the code, the config, the options and the national tables: what every group depends on
 
 
 def make_keys(settings: str, common: str, province_files: dict[str, str], whole: str, docs_digest: str,
@@ -89,7 +90,7 @@ def make_keys(settings: str, common: str, province_files: dict[str, str], whole:
         provinces[code] = _hash(head, common, code, files,
                                 history_slice(history, code, province_communes.get(code, set())))
     everything = _hash(head, whole, docs_digest, _history_digest(history))
-    return Keys(provinces, _hash("national", everything), _hash("standalone", everything))
+    return Keys(provinces, _hash("national", everything), _hash(head, common))
 
 
 def _link(source: str, target: str) -> None:
@@ -178,8 +179,17 @@ class Bundles:
 
     def complete(self) -> bool:
         """Every group is in the store: the build needs nothing but links (and the engine)."""
-        return (self.store.has(NATIONAL, self.keys.national) and self.store.has(STANDALONE, self.keys.standalone)
-                and all(self.store.has(self.group(code), key) for code, key in self.keys.provinces.items()))
+        if not self.store.has(NATIONAL, self.keys.national):
+            return False
+        standalone = self.store.meta(NATIONAL, self.keys.national).get("standalone", "")
+        return self.store.has(STANDALONE, standalone) and all(
+            self.store.has(self.group(code), key) for code, key in self.keys.provinces.items())
+
+    def standalone_key(self, places: list[tuple[str, str, str, str]], with_data: set[str]) -> str:
+        """The pages of communes without data and of old communes show only where each commune is, its name and
+        province (`places`: code, path, name, province), and which communes have data; the rest is in `base`."""
+        return _hash(self.keys.base, STANDALONE, json.dumps(sorted(places), ensure_ascii=False),
+                     json.dumps(sorted(with_data)))
 
     def restore_province(self, code: str, docs: Path, spliced: list | None) -> dict | None:
         """Link an unchanged province's files into the docs folder; its commune pages join `spliced`."""
