@@ -208,7 +208,8 @@ def compute(ctx: Context, derived: Derived) -> Figures:
                 team, label, policy.min_team_size if policy else None, slots,
                 policy.deadline_day if policy else None, reports.sent.pop(team.team_id, {}),
                 reports.team_year.pop(team.team_id, {}), today, marks))
-        # Taken out of the pass's tables as they are copied, so the copies reuse their memory.
+        # Taken out of the pass's tables as they are copied, so the copies reuse their memory (checked data:
+        # a team id is one team, a commune code one commune).
         commune.by_period = {p: dict(v) for p, v in reports.commune_periods.pop(code, {}).items()}
         commune_targets = by_unit.get(("commune", code), {})
         commune.indicators, commune.pillars = progress(
