@@ -155,10 +155,12 @@ def _place(source: Path, target: Path) -> None:
 
 
 def write_commune_documents(ctx: Context, derived: Derived, docs_dir: Path, cache_dir: Path,
-                            figures: Figures | None = None, workers: int | None = None) -> DocumentStats:
+                            figures: Figures | None = None, workers: int | None = None,
+                            prune: bool = True) -> DocumentStats:
     """Put every commune's documents in `<commune page>/van-ban/`; `stats.links` maps a commune code to the
     URLs relative to its page: `decision`, and when the province has a period due `report_docx`,
-    `report_xlsx` and `period_label`. `workers` defaults to `default_workers()`."""
+    `report_xlsx` and `period_label`. `workers` defaults to `default_workers()`. `prune=False` when `derived`
+    holds only some provinces (the others' pages are reused): their cached documents stay."""
     started = time.perf_counter()
     figures = compute(ctx, derived) if figures is None else figures
     rosters = all_rosters(ctx)
@@ -207,6 +209,7 @@ def write_commune_documents(ctx: Context, derived: Derived, docs_dir: Path, cach
         except FileNotFoundError:  # another build sharing the cache replaced it meanwhile: render it again
             _render(job)
             _place(job.paths[suffix], target)
-    _prune(cache_dir, {job.paths[suffix] for job, suffix, _ in placements})
+    if prune:
+        _prune(cache_dir, {job.paths[suffix] for job, suffix, _ in placements})
     stats.seconds = round(time.perf_counter() - started, 3)
     return stats

@@ -6,6 +6,7 @@ The engine only ever sees a docs folder and a config file, so MkDocs can be swap
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import html
 import os
@@ -309,8 +310,11 @@ def build_site(data_dir: Path, site_dir: Path, today: dt.date | None = None, bas
         write_home(docs, derived, len(ctx.units.communes))
         write_guides(docs, guide_list)
         from ..documents import site as documents_site  # each commune's decision draft and report, cached
-        documents = documents_site.write_commune_documents(ctx, derived, docs, documents_site.cache_for(data_dir),
-                                                           figures=figures)
+        # Documents of the provinces to render only; the others' are in their reused pages' folders.
+        rendering = derived if bundles is None else dataclasses.replace(derived, provinces=[
+            province for province in derived.provinces if not bundles.has_province(province.code)])
+        documents = documents_site.write_commune_documents(ctx, rendering, docs, documents_site.cache_for(data_dir),
+                                                           figures=figures, prune=rendering is derived)
         report.seconds["documents"] = documents.seconds
         spliced: list[shell.Page] = []
         report.provinces, report.communes, report.redirects = write_data_pages(
@@ -326,7 +330,8 @@ def build_site(data_dir: Path, site_dir: Path, today: dt.date | None = None, bas
         # National list and the package as zips under 5 MB each, listed with their sizes on du-lieu-mo.
         national = downloads.write_national(docs / "du-lieu", list(downloads.national_rows(derived)),
                                             {"today": today.isoformat()})
-        packs = downloads.publish_packages(ctx.dataset, docs / "du-lieu", derived)
+        packs = downloads.publish_packages(ctx.dataset, docs / "du-lieu", derived,
+                                           *((bundles.keys.provinces, bundles.store.root / "goi-du-lieu") if bundles else ()))
         downloads.write_listing(docs / "du-lieu-mo.md", derived, national, packs)
         # Link previews are files like the downloads: beside the pages, in the national group.
         standalone.write_previews(docs, derived, ctx.units, preview_cache or previews.default_cache())

@@ -14,6 +14,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import shutil
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -192,26 +194,50 @@ def province_descriptor(descriptor: dict, dirname: str) -> dict:
     return {**descriptor, "resources": resources}
 
 
-def publish_packages(dataset: Dataset, target: Path, derived: Derived) -> dict[str, int]:
+def publish_packages(dataset: Dataset, target: Path, derived: Derived, keys: dict[str, str] | None = None,
+                     cache: Path | None = None) -> dict[str, int]:
     """One zip per province (`<code>-<slug>.zip`): its partitions, the national reference tables and a
     `datapackage.json` for exactly those files, so `frictionless validate <file>.zip` checks it alone.
 
     The national package would be a 16 MB zip; per province the largest is under 1 MB at national scale.
     Every province gets one (a province without data: the reference tables only), so its page's link holds.
-    Returns file name → bytes.
+    Returns file name → bytes. With `keys` (province code → the key of its files, the national tables and the
+    code: site/reuse.py) and `cache`, a province's zip made before from the same inputs is linked, not made.
     """
     result = published(dataset)
-    shared = {path: result.text(path) for path in result.files if package.partition_of(path) is None}
+    shared: dict[str, str] = {}
     dirnames = sorted({path.split("/")[1] for path in result.files if package.partition_of(path) is not None}
                       | {render.province_path(province).rstrip("/") for province in derived.provinces})
     sizes = {}
     for dirname in dirnames:
+        key = (keys or {}).get(dirname.split("-", 1)[0])
+        kept = cache / f"{dirname}-{key}.zip" if key and cache is not None else None
+        if kept is not None and kept.is_file():
+            sizes[f"{dirname}.zip"] = _link(kept, target / PACKAGES / f"{dirname}.zip")
+            continue
+        shared = shared or {path: result.text(path) for path in result.files if package.partition_of(path) is None}
         prefix = f"provinces/{dirname}/"
         own = {path: result.text(path) for path in result.files if path.startswith(prefix)}
         content = {**shared, **own, "datapackage.json": json.dumps(province_descriptor(result.descriptor, dirname),
                                                                     ensure_ascii=False, indent=1)}
         sizes[f"{dirname}.zip"] = archives.write_zip(target / PACKAGES / f"{dirname}.zip", content)
+        if kept is not None:
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            for stale in kept.parent.glob(f"{dirname}-*.zip"):
+                stale.unlink()
+            _link(target / PACKAGES / f"{dirname}.zip", kept)
     return sizes
+
+
+def _link(source: Path, target: Path) -> int:
+    """A hard link (a copy across disks); returns the file's size."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.unlink(missing_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+    return target.stat().st_size
 
 
 LISTING_MARKER = "<!-- cnscd:tai-ve -->"

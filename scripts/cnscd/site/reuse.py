@@ -191,6 +191,10 @@ class Bundles:
         return _hash(self.keys.base, STANDALONE, json.dumps(sorted(places), ensure_ascii=False),
                      json.dumps(sorted(with_data)))
 
+    def has_province(self, code: str) -> bool:
+        key = self.keys.provinces.get(code)
+        return key is not None and self.store.has(self.group(code), key)
+
     def restore_province(self, code: str, docs: Path, spliced: list | None) -> dict | None:
         """Link an unchanged province's files into the docs folder; its commune pages join `spliced`."""
         from .shell import Page
