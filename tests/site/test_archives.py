@@ -139,3 +139,14 @@ def test_built_sample_site_has_no_file_over_5_mb(built_site: Path):
     size = sitesize.measure(built_site)
     assert size.over == [] and size.largest[1] < sitesize.FILE_LIMIT
     assert size.files > 10_000  # the redirects and communes are all there
+
+
+def test_national_list_written_as_it_comes_is_the_same_zip(tmp_path) -> None:
+    """The national zips are streamed (never held whole in memory) and must be the bytes the one-shot writer gives."""
+    rows = [{column: f"=v{number}-{column}" for column in downloads.COLUMNS} for number in range(1234)]
+    streamed = archives.write_zip_stream(tmp_path / "a.zip", "a.csv", downloads.csv_chunks(iter(rows)))
+    assert (tmp_path / "a.zip").read_bytes() == archives.zip_bytes({"a.csv": downloads.to_csv(rows)})
+    assert streamed == (tmp_path / "a.zip").stat().st_size
+    whole = json.dumps({"today": "2026-11-22", "columns": downloads.COLUMNS, "teams": rows}, ensure_ascii=False,
+                       separators=(",", ":"))
+    assert "".join(downloads.json_chunks(iter(rows), {"today": "2026-11-22"})) == whole

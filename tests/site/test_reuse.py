@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from cnscd.site import reuse
+from cnscd.site import render, reuse
 from tests.conftest import TODAY, git, run_cli
 
 
@@ -78,4 +78,4 @@ def test_bundles_survive_the_site_being_deleted_and_keep_only_the_latest(tmp_pat
     store.save("tinh-04", "k2", source, {"path": "04-cao-bang/"})
     assert not store.has("tinh-04", "k1") and store.has("tinh-04", "k2")
     store.restore("tinh-04", "k2", target)
-    assert reuse.page_content((target / "01273-thuc-phan" / "index.md").read_text(encoding="utf-8")) == "<p>x</p>"
+    assert render.page_block((target / "01273-thuc-phan" / "index.md").read_text(encoding="utf-8")) == "<p>x</p>"

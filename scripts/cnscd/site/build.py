@@ -328,7 +328,7 @@ def build_site(data_dir: Path, site_dir: Path, today: dt.date | None = None, bas
         formdata.write_form_data(docs, ctx)
         report.guides = len(guide_list)
         # National list and the package as zips under 5 MB each, listed with their sizes on du-lieu-mo.
-        national = downloads.write_national(docs / "du-lieu", list(downloads.national_rows(derived)),
+        national = downloads.write_national(docs / "du-lieu", lambda: downloads.national_rows(derived),
                                             {"today": today.isoformat()})
         packs = downloads.publish_packages(ctx.dataset, docs / "du-lieu", derived,
                                            *((bundles.keys.provinces, bundles.store.root / "goi-du-lieu") if bundles else ()))

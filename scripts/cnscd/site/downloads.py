@@ -17,7 +17,7 @@ import json
 import os
 import shutil
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,8 +83,9 @@ def national_rows(derived: Derived) -> Iterator[dict]:
         yield from province_rows(province)
 
 
-def to_csv(rows: Iterable[dict]) -> str:
-    """UTF-8 CSV (with BOM so Excel reads Vietnamese), every text cell made formula-safe.
+def csv_chunks(rows: Iterable[dict]) -> Iterator[str]:
+    """UTF-8 CSV (with BOM so Excel reads Vietnamese), every text cell made formula-safe, a few hundred rows at
+    a time: the national list is written into its zip as it is made, never held whole.
 
     CRLF rows (RFC 4180, what Excel writes): a cell holding CR or LF is then always quoted.
     """
@@ -92,14 +93,31 @@ def to_csv(rows: Iterable[dict]) -> str:
     buffer.write("\ufeff")
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
     writer.writeheader()
-    for row in rows:
+    for count, row in enumerate(rows, start=1):
         writer.writerow({key: csv_safe(value) if isinstance(value, str) else value for key, value in row.items()})
-    return buffer.getvalue()
+        if count % 500 == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def to_csv(rows: Iterable[dict]) -> str:
+    return "".join(csv_chunks(rows))
+
+
+def json_chunks(rows: Iterable[dict], meta: dict) -> Iterator[str]:
+    """The same rows as the CSV, values as they are (no formula-safe quote: a program reads them, not Excel);
+    the text of `json.dumps({**meta, "columns": …, "teams": [...]})`, compact, one team at a time."""
+    head = json.dumps({**meta, "columns": COLUMNS}, ensure_ascii=False, separators=(",", ":"))
+    yield head[:-1] + ',"teams":['
+    for count, row in enumerate(rows):
+        yield ("," if count else "") + json.dumps(row, ensure_ascii=False, separators=(",", ":"))
+    yield "]}"
 
 
 def to_json(rows: Iterable[dict], meta: dict) -> str:
-    """The same rows as the CSV, values as they are (no formula-safe quote: a program reads them, not Excel)."""
-    return json.dumps({**meta, "columns": COLUMNS, "teams": list(rows)}, ensure_ascii=False, separators=(",", ":"))
+    return "".join(json_chunks(rows, meta))
 
 
 def write_commune_csv(folder: Path, stem: str, rows: list[dict]) -> None:
@@ -117,11 +135,12 @@ def write_province_zip(folder: Path, stem: str, rows: list[dict], meta: dict | N
     return archives.write_zip(folder / f"{stem}.zip", {f"{stem}.csv": to_csv(rows)})
 
 
-def write_national(folder: Path, rows: list[dict], meta: dict) -> dict[str, int]:
-    """The national list, one zip per format (together they would pass 5 MB); file name → bytes."""
+def write_national(folder: Path, rows: Callable[[], Iterable[dict]], meta: dict) -> dict[str, int]:
+    """The national list, one zip per format (together they would pass 5 MB); file name → bytes. `rows` gives the
+    rows afresh for each format; each file is written as the rows come."""
     stem = "to-cnscd-ca-nuoc"
-    return {NATIONAL_CSV: archives.write_zip(folder / NATIONAL_CSV, {f"{stem}.csv": to_csv(rows)}),
-            NATIONAL_JSON: archives.write_zip(folder / NATIONAL_JSON, {f"{stem}.json": to_json(rows, meta)})}
+    return {NATIONAL_CSV: archives.write_zip_stream(folder / NATIONAL_CSV, f"{stem}.csv", csv_chunks(rows())),
+            NATIONAL_JSON: archives.write_zip_stream(folder / NATIONAL_JSON, f"{stem}.json", json_chunks(rows(), meta))}
 
 
 def _published_table(rows: list[Row], fields: list[str], strings: set[str]) -> str:

@@ -117,9 +117,8 @@ def write_data_pages(docs: Path, derived: Derived, ctx: Context, base_url: str,
     for province in derived.provinces:
         if province.code in restored:
             pages = restored[province.code]
-        else:  # the page's HTML block is read back from its Markdown: a worker process wrote it
-            pages = [shell.Page(path, title, description, image,
-                                reuse.page_content((docs / path / "index.md").read_text(encoding="utf-8")))
+        else:  # the page's HTML block is read from its Markdown when the page is written (a worker wrote it)
+            pages = [shell.Page(path, title, description, image, source=str(docs / path / "index.md"))
                      for path, title, description, image in rendered[province.code]]
             if bundles is not None:
                 bundles.rendered_province(province.code, render.province_path(province),

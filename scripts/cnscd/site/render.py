@@ -103,6 +103,12 @@ def page(front_matter: dict, html: str) -> str:
     return f"---\n{head}---\n\n{html_block(html)}\n"
 
 
+def page_block(markdown: str) -> str:
+    """The HTML block of a page `page` wrote: what follows the front matter, without the last line feed."""
+    start = markdown.index("\n---\n\n", 3) + len("\n---\n\n")
+    return markdown[start:-1]
+
+
 def province_path(province: ProvinceFacts) -> str:
     return f"{province.code}-{province.slug}/"
 

@@ -158,12 +158,6 @@ class Store:
                 shutil.rmtree(other, ignore_errors=True)
 
 
-def page_content(markdown: str) -> str:
-    """The HTML block of a page `render.page` wrote: what follows the front matter, without the last line feed."""
-    start = markdown.index("\n---\n\n", 3) + len("\n---\n\n")
-    return markdown[start:-1]
-
-
 class Bundles:
     """One build's keys over the store, and what it reused or rendered (the build report says which)."""
 
@@ -206,8 +200,7 @@ class Bundles:
         self.store.restore(self.group(code), key, docs / meta["path"])
         if spliced is not None:
             for path, title, description, image in meta["pages"]:
-                text = (docs / path / "index.md").read_text(encoding="utf-8")
-                spliced.append(Page(path, title, description, image, page_content(text)))
+                spliced.append(Page(path, title, description, image, source=str(docs / path / "index.md")))
         self.reused.append(code)
         return meta
 
