@@ -84,6 +84,7 @@ def write_feeds(docs: Path, derived: Derived, history: History, base_url: str) -
         names = {c.code: c.name for c in province.communes}
         path = docs / render.province_path(province) / FEED_NAME
         path.parent.mkdir(parents=True, exist_ok=True)
+        path.unlink(missing_ok=True)  # a reused province's feed is a link into the reuse cache: replaced, never written through
         path.write_bytes(atom(f"Thay đổi Tổ CNSCĐ {province.name}", page, page + FEED_NAME,
                               by_province.get(province.code, []), urls, names))
         written += 1
