@@ -4,17 +4,19 @@ A build's generated files fall in groups, each a pure function of inputs that ca
 anything is loaded: one group per province (its page, its commune pages, their downloads, QR codes and
 documents — everything under the province's folder), the national group (home, dashboards, feeds,
 find-box shards, national downloads, guides) and the standalone group (pages of communes without data,
-old-commune redirects, link previews). A group's key hashes the bytes of the data files it reads (the
-province's own files plus the national tables), git's history of it, the site code, the config and the
-build options. A group whose key is in the cache is linked back from there instead of being rendered;
-when every group is, the package is not even loaded. A pull request that changes one province renders
-that province and the national group only.
+old-commune redirects, keyed by what they show; link previews go with the national group). A group's key
+hashes the bytes of the data files it reads (the province's own files plus the national tables), git's
+history of it, the site code, the installed libraries' versions, the config and the build options. A
+group whose key is in the cache is linked back from there instead of being rendered; when every group is,
+the package is not even loaded. A pull request that changes one province renders that province and the
+national group only.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.metadata
 import json
 import os
 import shutil
@@ -31,9 +33,12 @@ _CODE_SUFFIXES = {".py", ".html", ".css", ".js", ".yaml", ".yml", ".json", ".txt
 
 @functools.cache
 def code_digest() -> str:
-    """Every file of the cnscd package that can change what a build writes (code, templates, assets)."""
+    """Every file of the cnscd package that can change what a build writes (code, templates, assets), and the
+    version of every installed library (Jinja2, Pillow, the QR and zip writers…)."""
     here = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256()
+    libraries = sorted(f"{dist.metadata['Name']}=={dist.version}" for dist in importlib.metadata.distributions())
+    digest.update("\n".join(libraries).encode() + b"\0")
     for path in sorted(here.rglob("*")):
         if path.suffix in _CODE_SUFFIXES and "__pycache__" not in path.parts and path.is_file():
             digest.update(path.relative_to(here).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
