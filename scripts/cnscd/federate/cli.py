@@ -75,8 +75,9 @@ def cmd_federate(args: argparse.Namespace) -> int:
     site_error = None
     if federation.built and args.site_dir:
         try:
+            # A province whose package did not change since the last federated build is linked back, not rendered.
             report = build_site(federation.out, args.site_dir, today=args.today, base_url=args.base_url,
-                                config_path=args.config)
+                                config_path=args.config, reuse_output=True)
             print(f"\nĐã dựng trang quốc gia: {report.provinces} tỉnh, {report.communes} xã vào {report.site_dir} / "
                   f"built the national site")
         except (BuildRefused, RuntimeError, ValueError, FileNotFoundError) as exc:
