@@ -135,39 +135,6 @@ ENGINES = {
 }
 
 
-def set_aside(docs: Path, docs_source: Path, aside: Path) -> int:
-    """Move every generated file that is not a page (downloads, QR codes, documents, shards) out of the
-    engine's sight; returns how many. At national scale there are ~40,000 of them: the engine would copy
-    each one and the work folder would delete each one, which cost about a minute of a build."""
-    hand_written = {os.path.relpath(path, docs_source) for path in docs_source.rglob("*") if path.is_file()}
-    return _move_tree(str(docs), str(aside), lambda relative: not relative.endswith(".md")
-                      and relative not in hand_written)
-
-
-def put_back(aside: Path, site_dir: Path) -> None:
-    """The set-aside files at the same place in the built site (a rename each, no copy)."""
-    _move_tree(str(aside), str(site_dir), lambda relative: True)
-
-
-def _move_tree(source: str, target: str, wanted: Callable[[str], bool]) -> int:
-    """Rename the wanted files of one tree into the same places in another; plain strings and one mkdir
-    per folder, since pathlib and repeated mkdir calls cost ~20 s over 40,000 files."""
-    moved = 0
-    for folder, _subfolders, names in os.walk(source):
-        relative_folder = os.path.relpath(folder, source)
-        made = False
-        for name in names:
-            relative = name if relative_folder == "." else os.path.join(relative_folder, name)
-            if not wanted(relative):
-                continue
-            if not made:
-                os.makedirs(os.path.join(target, relative_folder), exist_ok=True)
-                made = True
-            os.replace(os.path.join(folder, name), os.path.join(target, relative))
-            moved += 1
-    return moved
-
-
 def run_engine(config_file: Path, engine: str = "mkdocs") -> None:
     result = subprocess.run([*ENGINES[engine], str(config_file)], capture_output=True, text=True,
                             env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
@@ -410,16 +377,16 @@ def _finish(report: BuildReport, work: Path, docs: Path, docs_source: Path, site
                                      allow_unicode=True, sort_keys=False), encoding="utf-8")
     aside = work / "static"
     workdir.clear_files(aside)
-    set_aside(docs, docs_source, aside)
+    workdir.set_aside(docs, docs_source, aside)
     report.spliced = run_engine_spliced(config_file, engine, docs, site_dir, spliced, work / "spliced", base_url)
-    put_back(aside, site_dir)
+    workdir.put_back(aside, site_dir)
     pwa.write_pwa(site_dir, base)
     lap("engine")
     staging = work / "standalone"  # written apart, so the reuse cache can keep exactly these files
     workdir.clear_files(staging)
     staging.mkdir(parents=True, exist_ok=True)
     write_standalone(staging)
-    _move_tree(str(staging), str(site_dir), lambda relative: True)
+    workdir.move_tree(str(staging), str(site_dir), lambda relative: True)
     lap("standalone")
     if print_posters:  # one Chromium prints what changed (about 0.2 s CPU a poster); the rest is cached
         report.state["posters"] = posters.print_pdfs(
