@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import io
 import json
 import os
 import shutil
@@ -153,7 +154,9 @@ def edit_one_province(data_dir: Path) -> str:
     header = lines[0].split(",")
     cells = next(csv.reader([lines[1]]))
     cells[header.index("notes")] = "Ghi chú sửa thử cho bản đo"
-    lines[1] = ",".join(f'"{cell}"' if "," in cell or '"' in cell else cell for cell in cells)
+    line = io.StringIO()
+    csv.writer(line, lineterminator="").writerow(cells)
+    lines[1] = line.getvalue()
     teams.write_text("\n".join(lines), encoding="utf-8")
     return teams.relative_to(data_dir).as_posix()
 

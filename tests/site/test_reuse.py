@@ -45,6 +45,7 @@ def test_a_commit_to_one_province_renders_that_province_only(repo: Path, tmp_pat
     first = _build(repo, tmp_path / "first")
     monkeypatch.setenv("CNSCD_RENDER_PARALLEL_FROM", "100000")
     assert "0 provinces reused, 34 rendered, national pages rendered" in first
+    assert "pages rendered in 2 processes" in first
 
     teams = repo / "data" / "provinces" / "04-cao-bang" / "teams.csv"
     teams.write_text(teams.read_text(encoding="utf-8").replace("Tổ CNSCĐ Phường Thục Phán", "Tổ CNSCĐ Phường Thục Phán mới"),
@@ -56,7 +57,7 @@ def test_a_commit_to_one_province_renders_that_province_only(repo: Path, tmp_pat
     assert "Phường Thục Phán mới" in page
 
     # What came back from the cache is what a full render gives, byte for byte (pages, downloads, sitemap…).
-    _build(repo, tmp_path / "full", "--no-reuse")
+    assert "processes" not in _build(repo, tmp_path / "full", "--no-reuse")
     assert _differences(tmp_path / "changed", tmp_path / "full") == []
 
     # Nothing changed since: every group is linked back, the package is not even loaded, and the site is the same.

@@ -14,7 +14,6 @@ import hashlib
 import json
 import multiprocessing
 import os
-import shutil
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -25,6 +24,7 @@ from ..checks import Context
 from ..derive import Derived
 from ..figures import Figures, compute
 from ..site.render import commune_path
+from ..site.workdir import link  # a hard link, a copy across disks
 from . import decision, report, report_files
 from .roster import all_rosters
 
@@ -145,15 +145,6 @@ def _prune(cache_dir: Path, used: set[Path]) -> None:
                 path.unlink(missing_ok=True)
 
 
-def _place(source: Path, target: Path) -> None:
-    """A hard link when the cache and the build folder share a disk, else a copy."""
-    target.unlink(missing_ok=True)
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
-
-
 def write_commune_documents(ctx: Context, derived: Derived, docs_dir: Path, cache_dir: Path,
                             figures: Figures | None = None, workers: int | None = None,
                             prune: bool = True) -> DocumentStats:
@@ -205,10 +196,10 @@ def write_commune_documents(ctx: Context, derived: Derived, docs_dir: Path, cach
     for job, suffix, target in placements:
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
-            _place(job.paths[suffix], target)
+            link(job.paths[suffix], target)
         except FileNotFoundError:  # another build sharing the cache replaced it meanwhile: render it again
             _render(job)
-            _place(job.paths[suffix], target)
+            link(job.paths[suffix], target)
     if prune:
         _prune(cache_dir, {job.paths[suffix] for job, suffix, _ in placements})
     stats.seconds = round(time.perf_counter() - started, 3)

@@ -65,6 +65,7 @@ class BuildReport:
     spliced: int = 0  # commune pages put into the theme's shell instead of going through the engine
     size: sitesize.SiteSize | None = None  # the built site's bytes and any file over 5 MB
     reuse: str | None = None  # with reuse_output: which groups were linked back and which rendered
+    render_workers: int = 1  # processes that rendered province and commune pages
     # What was loaded and computed (ctx, derived, figures, …), kept for `cnscd serve` to update in place.
     state: dict = field(default_factory=dict, repr=False)
 
@@ -284,7 +285,7 @@ def build_site(data_dir: Path, site_dir: Path, today: dt.date | None = None, bas
                                                            figures=figures, prune=rendering is derived)
         report.seconds["documents"] = documents.seconds
         spliced: list[shell.Page] = []
-        report.provinces, report.communes, report.redirects = write_data_pages(
+        report.provinces, report.communes, report.render_workers = write_data_pages(
             docs, derived, ctx, base_url, dashboards.Boards(figures, history), poster_pdf, documents.links, spliced,
             bundles)
         report.state.update(ctx=ctx, derived=derived, figures=figures, history=history, documents=documents.links,

@@ -33,6 +33,8 @@ def cmd_build(args: argparse.Namespace) -> int:
           + ", ".join(f"{stage} {seconds:.1f}s" for stage, seconds in report.seconds.items()))
     if report.reuse is not None:
         print(f"Lấy lại / reused: {report.reuse}")
+    if report.render_workers > 1:
+        print(f"Vẽ trang trên {report.render_workers} tiến trình / pages rendered in {report.render_workers} processes")
     if "posters" in report.state:
         run = report.state["posters"]
         print(f"Áp phích / posters: in mới {run.printed} ({run.cpu_seconds:.1f} s CPU), lấy lại {run.reused} / "

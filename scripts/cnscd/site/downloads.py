@@ -14,8 +14,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import shutil
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -26,7 +24,7 @@ from ..consent import public_phone, withdrawals_by_person
 from ..derive import CommuneFacts, Derived, Person, ProvinceFacts, TeamFacts
 from ..load import Dataset, Row
 from ..text import csv_safe
-from . import archives, render
+from . import archives, render, workdir
 
 NATIONAL_CSV = "to-cnscd-ca-nuoc-csv.zip"
 NATIONAL_JSON = "to-cnscd-ca-nuoc-json.zip"
@@ -126,11 +124,11 @@ def write_commune_csv(folder: Path, stem: str, rows: list[dict]) -> None:
     (folder / f"{stem}.csv").write_text(to_csv(rows), encoding="utf-8")
 
 
-def write_province_zip(folder: Path, stem: str, rows: list[dict], meta: dict | None = None) -> int:
+def write_province_zip(folder: Path, stem: str, rows: list[dict]) -> int:
     """`<stem>.zip` holding `<stem>.csv`; returns its size in bytes.
 
     No JSON twin: it held the same rows as the national JSON (a program filters that by `province_code`) and was
-    56 % of these zips, 4.6 MB at national scale. `meta` is accepted and unused, for callers written before.
+    56 % of these zips, 4.6 MB at national scale.
     """
     return archives.write_zip(folder / f"{stem}.zip", {f"{stem}.csv": to_csv(rows)})
 
@@ -232,7 +230,9 @@ def publish_packages(dataset: Dataset, target: Path, derived: Derived, keys: dic
         key = (keys or {}).get(dirname.split("-", 1)[0])
         kept = cache / f"{dirname}-{key}.zip" if key and cache is not None else None
         if kept is not None and kept.is_file():
-            sizes[f"{dirname}.zip"] = _link(kept, target / PACKAGES / f"{dirname}.zip")
+            (target / PACKAGES).mkdir(parents=True, exist_ok=True)
+            workdir.link(kept, target / PACKAGES / f"{dirname}.zip")
+            sizes[f"{dirname}.zip"] = kept.stat().st_size
             continue
         shared = shared or {path: result.text(path) for path in result.files if package.partition_of(path) is None}
         prefix = f"provinces/{dirname}/"
@@ -244,19 +244,8 @@ def publish_packages(dataset: Dataset, target: Path, derived: Derived, keys: dic
             kept.parent.mkdir(parents=True, exist_ok=True)
             for stale in kept.parent.glob(f"{dirname}-*.zip"):
                 stale.unlink()
-            _link(target / PACKAGES / f"{dirname}.zip", kept)
+            workdir.link(target / PACKAGES / f"{dirname}.zip", kept)
     return sizes
-
-
-def _link(source: Path, target: Path) -> int:
-    """A hard link (a copy across disks); returns the file's size."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.unlink(missing_ok=True)
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
-    return target.stat().st_size
 
 
 LISTING_MARKER = "<!-- cnscd:tai-ve -->"

@@ -59,8 +59,7 @@ def write_province_page(docs: Path, derived: Derived, province: ProvinceFacts, o
          "search": {"exclude": True}, "hide": ["navigation", "toc"]},
         render.render_province(derived, province, others,
                                board=boards.province(province.code) if boards else None)))
-    downloads.write_province_zip(folder, f"to-cnscd-{province.code}", list(downloads.province_rows(province)),
-                                 {"province": province.name, "today": derived.today.isoformat()})
+    downloads.write_province_zip(folder, f"to-cnscd-{province.code}", list(downloads.province_rows(province)))
 
 
 def write_commune_page(docs: Path, derived: Derived, province: ProvinceFacts, commune: CommuneFacts, base_url: str,
@@ -102,7 +101,8 @@ def write_data_pages(docs: Path, derived: Derived, ctx: Context, base_url: str,
                      bundles: reuse.Bundles | None = None) -> tuple[int, int, int]:
     """Province and commune pages, their downloads and QR codes, and the find box's index. With `bundles`,
     a province whose inputs did not change is linked back from the cache, and one rendered is kept there.
-    Provinces are rendered on every usable core when there are many communes to render."""
+    Provinces are rendered on every usable core when there are many communes to render.
+    Returns the number of provinces, of communes, and of processes that rendered."""
     units = ctx.units
     others = communes_without_data(derived, units)
     restored: dict[str, list[shell.Page]] = {}
@@ -113,7 +113,7 @@ def write_data_pages(docs: Path, derived: Derived, ctx: Context, base_url: str,
             restored[province.code] = found
         else:
             todo.append(province)
-    rendered = _render_provinces(todo, (docs, derived, others, base_url, boards, poster_pdf, documents))
+    rendered, workers = _render_provinces(todo, (docs, derived, others, base_url, boards, poster_pdf, documents))
     for province in derived.provinces:
         if province.code in restored:
             pages = restored[province.code]
@@ -129,7 +129,7 @@ def write_data_pages(docs: Path, derived: Derived, ctx: Context, base_url: str,
     entries = search.entries(derived, units.communes, standalone.old_labels(units))
     for name, text in search.index_files(entries).items():
         _write(docs / ASSETS / "tim-kiem" / name, text)
-    return len(derived.provinces), sum(len(province.communes) for province in derived.provinces), 0
+    return len(derived.provinces), sum(len(province.communes) for province in derived.provinces), workers
 
 
 # Communes to render below which starting processes costs more than it saves (the tests set it to 0).
@@ -151,7 +151,7 @@ def _render_some(codes: list[str]) -> dict[str, list[list[str]]]:
     return found
 
 
-def _render_provinces(todo: list[ProvinceFacts], shared: tuple) -> dict[str, list[list[str]]]:
+def _render_provinces(todo: list[ProvinceFacts], shared: tuple) -> tuple[dict[str, list[list[str]]], int]:
     """In this process, or across forked workers, largest provinces first (as the documents are rendered:
     only from a single-threaded process, the heap frozen so the children do not copy it page by page)."""
     from ..documents.site import default_workers
@@ -162,7 +162,7 @@ def _render_provinces(todo: list[ProvinceFacts], shared: tuple) -> dict[str, lis
     try:
         if workers < 2 or len(todo) < 2 or sum(len(p.communes) for p in todo) < PARALLEL_FROM \
                 or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
-            return _render_some([province.code for province in todo])
+            return _render_some([province.code for province in todo]), 1
         largest_first = sorted(todo, key=lambda province: -sum(len(c.villages) + 1 for c in province.communes))
         gc.freeze()
         try:
@@ -170,7 +170,7 @@ def _render_provinces(todo: list[ProvinceFacts], shared: tuple) -> dict[str, lis
                 found: dict[str, list[list[str]]] = {}
                 for part in pool.map(_render_some, [[province.code] for province in largest_first]):
                     found.update(part)
-                return found
+                return found, workers
         finally:
             gc.unfreeze()
     finally:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..history.log import History
+from .workdir import link
 
 NATIONAL, STANDALONE = "ca-nuoc", "ngoai-trang"  # group names beside the province folders' ones
 _FORMAT = "1"  # bump when what a bundle holds changes
@@ -98,17 +99,6 @@ def make_keys(settings: str, common: str, province_files: dict[str, str], whole:
     return Keys(provinces, _hash("national", everything), _hash(head, common))
 
 
-def _link(source: str, target: str) -> None:
-    """A hard link (no copy) when both sides share a disk, else a copy; never writes into an existing file."""
-    try:
-        os.link(source, target)
-    except FileExistsError:
-        os.unlink(target)
-        _link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
-
-
 def _link_tree(source: str, target: str, skip_top: frozenset[str] = frozenset()) -> int:
     """Link every file of one tree into the same places in another; `skip_top`: top-level folders left out."""
     count = 0
@@ -120,7 +110,7 @@ def _link_tree(source: str, target: str, skip_top: frozenset[str] = frozenset())
         for name in names:
             if relative == "." and name == _META:
                 continue
-            _link(os.path.join(folder, name), os.path.join(target, relative, name))
+            link(os.path.join(folder, name), os.path.join(target, relative, name))
             count += 1
     return count
 

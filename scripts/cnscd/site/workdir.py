@@ -20,6 +20,18 @@ from contextlib import contextmanager
 from pathlib import Path
 
 
+def link(source: str | Path, target: str | Path) -> None:
+    """`target` becomes a hard link to `source` (a copy when they are on different disks), replacing what was
+    there: the old file is unlinked, never written through (it may itself be a link into a cache)."""
+    Path(target).unlink(missing_ok=True)
+    try:
+        os.link(source, target)
+    except OSError as exc:
+        if exc.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP):
+            raise
+        shutil.copyfile(source, target)
+
+
 def clear_files(root: Path) -> int:
     """Remove every file (and link) under root, keep its folders; returns how many went."""
     removed = 0
