@@ -80,3 +80,14 @@ def test_bundles_survive_the_site_being_deleted_and_keep_only_the_latest(tmp_pat
     assert not store.has("tinh-04", "k1") and store.has("tinh-04", "k2")
     store.restore("tinh-04", "k2", target)
     assert render.page_block((target / "01273-thuc-phan" / "index.md").read_text(encoding="utf-8")) == "<p>x</p>"
+
+
+def test_an_edited_guide_changes_the_national_key(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    (docs / "huong-dan").mkdir(parents=True)
+    guide = docs / "huong-dan" / "vneid.md"
+    guide.write_text("# Cài đặt VNeID\n", encoding="utf-8")
+    before = reuse.tree_digest(docs)
+    assert reuse.tree_digest(docs) == before
+    guide.write_text("# Cài đặt VNeID mới\n", encoding="utf-8")
+    assert reuse.tree_digest(docs) != before

@@ -23,6 +23,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import filedigest
 from ..history.log import History
 from .workdir import link
 
@@ -51,12 +52,10 @@ def _hash(*parts: str) -> str:
 
 
 def tree_digest(folder: Path) -> str:
-    """The hand-written docs folder: names and bytes of every file."""
-    digest = hashlib.sha256()
-    for path in sorted(Path(folder).rglob("*")):
-        if path.is_file():
-            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
+    """The hand-written docs folder: names and bytes of every file (digests kept by stat, as validation's)."""
+    folder = Path(folder)
+    names = sorted(path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_file())
+    return _hash(json.dumps(filedigest.digests(folder, names), sort_keys=True))
 
 
 def history_slice(history: History, province_code: str, commune_codes: set[str]) -> str:
