@@ -113,8 +113,9 @@ def test_documents_no_longer_offered_leave_the_cache(data_copy: Path, tmp_path: 
 
 
 def test_two_worker_processes_write_the_same_bytes(first, tmp_path: Path) -> None:
-    """A national cold build renders across forked workers; the files must not depend on who rendered them.
-    Run in a fresh process: the test session may hold threads (servers), and then no fork is attempted."""
+    """A national cold build renders across forked workers, a few provinces at a time; the files must depend
+    neither on who rendered them nor on the batches. Run in a fresh process: the test session may hold threads
+    (servers), and then no fork is attempted."""
     root, _, stats = first
     script = ("import sys\n"
               "from pathlib import Path\n"
@@ -123,7 +124,7 @@ def test_two_worker_processes_write_the_same_bytes(first, tmp_path: Path) -> Non
               "from cnscd.documents import site\n"
               "from cnscd.load import load\n"
               "from tests.conftest import SAMPLE, TODAY\n"
-              "site.PARALLEL_FROM = 0\n"
+              "site.PARALLEL_FROM, site.BATCH = 0, 4\n"
               "ctx = Context(load(SAMPLE), TODAY)\n"
               "out = Path(sys.argv[1])\n"
               "stats = site.write_commune_documents(ctx, derive(ctx), out / 'docs', out / 'cache', workers=2)\n"

@@ -117,6 +117,17 @@ def test_without_git_a_commune_is_dated_by_its_newest_row(data_copy):
     history = History()
     posters.date_communes(history, ctx)
     assert history.commune_updated[CODE] == joined
+    # A withdrawal of consent, applied the day before, dates the communes of the person who asked.
+    person = next(m["person_id"] for m in ctx.dataset.rows("members") if m["team_id"] in team_ids)
+    withdrawn = TODAY - dt.timedelta(days=1)
+
+    def withdraw(row: dict) -> None:
+        row["person_id"], row["requested_on"], row["applied_on"] = person, joined.isoformat(), withdrawn.isoformat()
+    _rewrite(folder / "withdrawals.csv", withdraw)
+    ctx = Context(load(data_copy), TODAY)
+    history = History()
+    posters.date_communes(history, ctx)
+    assert history.commune_updated[CODE] == withdrawn
     assert all(day <= TODAY for day in history.commune_updated.values())
     assert set(history.commune_updated) >= {c.code for c in derive(ctx).communes()}
     # A commune git dates keeps git's date.

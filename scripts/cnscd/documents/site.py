@@ -32,6 +32,7 @@ FOLDER = "van-ban"  # beside the commune page: links are relative to it
 CACHE_ENV = "CNSCD_DOCUMENT_CACHE"
 WORKERS_ENV = "CNSCD_DOCUMENT_WORKERS"  # processes rendering documents; default: up to 2 of the usable cores
 PARALLEL_FROM = 300  # below this many documents, starting workers costs more than it saves
+BATCH = 3000  # documents planned, rendered and placed together, whole provinces at a time
 
 
 def cache_for(data_dir: Path) -> Path:
@@ -158,7 +159,8 @@ def write_commune_documents(ctx: Context, derived: Derived, docs_dir: Path, cach
     notes = report.notes_index(ctx)
     stats = DocumentStats()
     misses: list[_Job] = []
-    placements: list[tuple[_Job, str, Path]] = []  # (job, suffix, target in the docs folder)
+    placements: list[tuple[_Job, str, Path]] = []  # (job, suffix, target in the docs folder), of one batch
+    used: set[Path] = set()
 
     def plan(kind: str, content: object, version: str, cache: Path, suffixes: tuple[str, ...]) -> _Job:
         key = digest(content, version)
@@ -171,6 +173,21 @@ def write_commune_documents(ctx: Context, derived: Derived, docs_dir: Path, cach
             stats.written += len(job.paths)
         return job
 
+    def place() -> None:
+        """Render the batch's missing documents and link the batch into the site; its contents are then let go
+        (a national cold build held 10,000 documents' contents at once: about 180 MB)."""
+        stats.workers = max(stats.workers, _render_all(misses, default_workers() if workers is None else workers))
+        for job, suffix, target in placements:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                link(job.paths[suffix], target)
+            except FileNotFoundError:  # another build sharing the cache replaced it meanwhile: render it again
+                _render(job)
+                link(job.paths[suffix], target)
+            used.add(job.paths[suffix])
+        misses.clear()
+        placements.clear()
+
     for province in derived.provinces:
         period = figures.provinces[province.code].due_period if province.code in figures.provinces else None
         for commune in province.communes:
@@ -179,7 +196,7 @@ def write_commune_documents(ctx: Context, derived: Derived, docs_dir: Path, cach
             cache = cache_dir / commune.code
             files = names(commune.code, period)
             links: dict[str, str] = {}
-            roster = rosters.get(commune.code)
+            roster = rosters.pop(commune.code, None)  # let go with its batch
             if roster is not None:
                 job = plan("decision", roster, decision.TEMPLATE_VERSION, cache, (".docx",))
                 placements.append((job, ".docx", folder / files["decision"]))
@@ -192,15 +209,10 @@ def write_commune_documents(ctx: Context, derived: Derived, docs_dir: Path, cach
                     links[kind] = f"{FOLDER}/{files[kind]}"
                 links["period_label"] = content.period_text
             stats.links[commune.code] = links
-    stats.workers = _render_all(misses, default_workers() if workers is None else workers)
-    for job, suffix, target in placements:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            link(job.paths[suffix], target)
-        except FileNotFoundError:  # another build sharing the cache replaced it meanwhile: render it again
-            _render(job)
-            link(job.paths[suffix], target)
+        if len(placements) >= BATCH:
+            place()
+    place()
     if prune:
-        _prune(cache_dir, {job.paths[suffix] for job, suffix, _ in placements})
+        _prune(cache_dir, used)
     stats.seconds = round(time.perf_counter() - started, 3)
     return stats
