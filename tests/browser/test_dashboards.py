@@ -92,3 +92,28 @@ def test_commune_strip_and_table_agree(page, site_server):
         current = {"d": "Đúng hạn", "t": "Trễ", "c": "Chưa báo cáo", "k": "Chưa đến kỳ"}[marks[-1]]
         assert cells[0].startswith(current)
     assert page.get_by_text(re.compile(r"^Cập nhật lần cuối: \d{2}/\d{2}/\d{4}")).first.is_visible()
+
+
+def test_commune_reports_table_is_one_card_per_team_on_a_phone(page, site_server):
+    """«Quyết định và báo cáo» with its decision column: on a phone each team is a card whose lines are named
+    after the columns (by CSS) and nothing lies off-screen; on a desktop it is still a table."""
+    page.goto(site_server + COMMUNE + "#bao-cao")
+    region = page.locator("#bao-cao ~ div.cnscd-scroll").first
+    headings = [text.strip() for text in region.locator("table > thead th").all_text_contents()]
+    assert headings[2] == "Quyết định thành lập"
+    assert region.evaluate("e => e.scrollWidth <= e.clientWidth")
+    off_screen = region.evaluate("""e => [...e.querySelectorAll(':scope > table > tbody > tr > *')].map(c => c.getBoundingClientRect())
+        .filter(r => r.left < 0 || r.right > innerWidth).length""")
+    assert off_screen == 0
+    status = region.locator("table > tbody > tr").first.locator("td").last
+    box = status.bounding_box()
+    assert status.is_visible() and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    assert re.match(r"(đúng hạn|trễ hạn|chưa báo cáo|chưa đến kỳ)", status.inner_text())
+    labels = region.locator("table > tbody > tr").first.evaluate("""row => [...row.querySelectorAll('td')].map(c =>
+        getComputedStyle(c, '::before').content.replace(/"\\s*"/g, '').replace(/^"|: "$/g, ''))""")
+    assert labels == ["Thành viên", "Quyết định", headings[3]]
+    assert headings[2].startswith(labels[1])
+    assert region.locator("table > thead").bounding_box()["height"] <= 1  # hidden from sight, still read out
+    page.set_viewport_size({"width": 1280, "height": 800})
+    assert region.locator("table > thead th").first.bounding_box()["height"] > 1
+    assert region.locator("table > tbody > tr").first.evaluate("row => getComputedStyle(row).display") == "table-row"
