@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 from PIL import Image, ImageChops, ImageDraw, ImageFont
 
@@ -76,3 +79,30 @@ def test_the_built_site_has_a_picture_per_commune(built_site):
     with Image.open(built_site / "xem-truoc" / "26506.png") as one, Image.open(built_site / "xem-truoc" / "26740.png") as two:
         assert one.size == two.size == (1200, 630)
         assert ImageChops.difference(one.convert("L"), two.convert("L")).getbbox() is not None
+
+
+def test_pictures_missing_from_the_cache_are_drawn_by_two_processes_as_by_one(tmp_path):
+    """A national cold build draws its 3,400 pictures on every core; each must be the one drawn alone. Run in a
+    fresh process: the test session may hold threads (servers), and then no fork is attempted."""
+    script = ("import os, sys\n"
+              "from pathlib import Path\n"
+              "from cnscd.site import forks, previews\n"
+              "previews.PARALLEL_FROM = 0\n"
+              "out = Path(sys.argv[1])\n"
+              "names = ['Xã A', 'Xã B', 'Xã C', 'Xã A']\n"
+              "pictures = [(out / f'{i}.png', previews.Preview(n, 'Tỉnh D', '1 tổ')) for i, n in enumerate(names)]\n"
+              "real = previews._draw_into\n"
+              "previews._draw_into = lambda p, c: (real(p, c), c.with_suffix('.pid').write_text(str(os.getpid())))\n"
+              "print(previews.write_all(pictures, out / 'cache', 2), os.getpid())\n")
+    repo = Path(__file__).resolve().parents[2]
+    result = subprocess.run([sys.executable, "-c", script, str(tmp_path)], cwd=repo, capture_output=True, text=True,
+                            env={"PYTHONPATH": f"{repo}/scripts:{repo}"})
+    assert result.returncode == 0, result.stderr
+    drawn, parent = result.stdout.split()
+    assert drawn == "3"  # the same picture twice is drawn once
+    pids = {p.read_text() for p in (tmp_path / "cache").glob("*.pid")}
+    assert pids and parent not in pids  # forked workers drew them, not this process
+    for i, name in enumerate(["Xã A", "Xã B", "Xã C", "Xã A"]):
+        alone = tmp_path / f"alone-{i}.png"
+        previews.write(previews.Preview(name, "Tỉnh D", "1 tổ"), alone, tmp_path / "alone")
+        assert (tmp_path / f"{i}.png").read_bytes() == alone.read_bytes()

@@ -9,20 +9,17 @@ leaves out the build date: a reused report keeps the date it was made, when its 
 from __future__ import annotations
 
 import dataclasses
-import gc
 import hashlib
 import json
-import multiprocessing
 import os
-import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..checks import Context
 from ..derive import Derived
 from ..figures import Figures, compute
+from ..site import forks
 from ..site.render import commune_path
 from ..site.workdir import link  # a hard link, a copy across disks
 from . import decision, report, report_files
@@ -30,7 +27,6 @@ from .roster import all_rosters
 
 FOLDER = "van-ban"  # beside the commune page: links are relative to it
 CACHE_ENV = "CNSCD_DOCUMENT_CACHE"
-WORKERS_ENV = "CNSCD_DOCUMENT_WORKERS"  # processes rendering documents; default: up to 2 of the usable cores
 PARALLEL_FROM = 300  # below this many documents, starting workers costs more than it saves
 BATCH = 3000  # documents planned, rendered and placed together, whole provinces at a time
 
@@ -97,44 +93,17 @@ def _render(job: _Job) -> None:
                 stale.unlink(missing_ok=True)
 
 
-_PENDING: list[_Job] = []  # set just before forking: workers read their jobs from the parent's memory, unpickled
-
-
-def _render_slice(bounds: tuple[int, int]) -> int:
-    for job in _PENDING[bounds[0]:bounds[1]]:
-        _render(job)
-    return bounds[1] - bounds[0]
-
-
-def default_workers() -> int:
-    configured = os.environ.get(WORKERS_ENV, "")
-    if configured.isdigit():
-        return max(1, int(configured))
-    return min(2, len(os.sched_getaffinity(0)))
-
-
 def _render_all(jobs: list[_Job], workers: int) -> int:
-    """Render in this process, or, for a national cold build, across forked workers in slices.
-
-    Forking only from a single-threaded process (a thread holding a lock at the fork would leave it held in
-    the child); the heap is frozen first so the children's garbage collector does not copy it page by page.
-    """
-    global _PENDING
-    if workers < 2 or len(jobs) < PARALLEL_FROM or threading.active_count() > 1 \
-            or "fork" not in multiprocessing.get_all_start_methods():
-        for job in jobs:
-            _render(job)
-        return 1
+    """Render in this process, or, for a national cold build, across forked workers in slices."""
+    if len(jobs) < PARALLEL_FROM:
+        workers = 1
     step = max(1, len(jobs) // (workers * 8))
-    _PENDING = jobs
-    gc.freeze()
-    try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            list(pool.map(_render_slice, [(i, i + step) for i in range(0, len(jobs), step)]))
-    finally:
-        _PENDING = []
-        gc.unfreeze()
-    return workers
+
+    def render_slice(start: int) -> None:
+        for job in jobs[start:start + step]:
+            _render(job)
+
+    return forks.fork_map(render_slice, range(0, len(jobs), step), workers)[1] if jobs else 1
 
 
 def _prune(cache_dir: Path, used: set[Path]) -> None:
@@ -151,7 +120,7 @@ def write_commune_documents(ctx: Context, derived: Derived, docs_dir: Path, cach
                             prune: bool = True) -> DocumentStats:
     """Put every commune's documents in `<commune page>/van-ban/`; `stats.links` maps a commune code to the
     URLs relative to its page: `decision`, and when the province has a period due `report_docx`,
-    `report_xlsx` and `period_label`. `workers` defaults to `default_workers()`. `prune=False` when `derived`
+    `report_xlsx` and `period_label`. `workers` defaults to `forks.default_workers()`. `prune=False` when `derived`
     holds only some provinces (the others' pages are reused): their cached documents stay."""
     started = time.perf_counter()
     figures = compute(ctx, derived) if figures is None else figures
@@ -176,7 +145,7 @@ def write_commune_documents(ctx: Context, derived: Derived, docs_dir: Path, cach
     def place() -> None:
         """Render the batch's missing documents and link the batch into the site; its contents are then let go
         (a national cold build held 10,000 documents' contents at once: about 180 MB)."""
-        stats.workers = max(stats.workers, _render_all(misses, default_workers() if workers is None else workers))
+        stats.workers = max(stats.workers, _render_all(misses, forks.default_workers() if workers is None else workers))
         for job, suffix, target in placements:
             target.parent.mkdir(parents=True, exist_ok=True)
             try:

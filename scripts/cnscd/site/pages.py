@@ -5,16 +5,12 @@
 
 from __future__ import annotations
 
-import gc
-import multiprocessing
 import os
-import threading
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from ..checks import Context
 from ..derive import CommuneFacts, Derived, ProvinceFacts
-from . import dashboards, downloads, guides, qrcodes, render, reuse, search, shell, standalone
+from . import dashboards, downloads, forks, guides, qrcodes, render, reuse, search, shell, standalone
 
 ASSETS = "assets/cnscd"
 
@@ -152,27 +148,14 @@ def _render_some(codes: list[str]) -> dict[str, list[list[str]]]:
 
 
 def _render_provinces(todo: list[ProvinceFacts], shared: tuple) -> tuple[dict[str, list[list[str]]], int]:
-    """In this process, or across forked workers, largest provinces first (as the documents are rendered:
-    only from a single-threaded process, the heap frozen so the children do not copy it page by page)."""
-    from ..documents.site import default_workers
-
+    """In this process, or across forked workers, largest provinces first (as the documents are rendered)."""
     global _SHARED
     _SHARED = shared
-    workers = default_workers()
     try:
-        if workers < 2 or len(todo) < 2 or sum(len(p.communes) for p in todo) < PARALLEL_FROM \
-                or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
-            return _render_some([province.code for province in todo]), 1
+        workers = forks.default_workers() if sum(len(p.communes) for p in todo) >= PARALLEL_FROM else 1
         largest_first = sorted(todo, key=lambda province: -sum(len(c.villages) + 1 for c in province.communes))
-        gc.freeze()
-        try:
-            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                found: dict[str, list[list[str]]] = {}
-                for part in pool.map(_render_some, [[province.code] for province in largest_first]):
-                    found.update(part)
-                return found, workers
-        finally:
-            gc.unfreeze()
+        parts, used = forks.fork_map(_render_some, [[province.code] for province in largest_first], workers)
+        return {code: pages for part in parts for code, pages in part.items()}, used
     finally:
         _SHARED = ()
 

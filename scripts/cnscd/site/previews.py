@@ -16,6 +16,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
+from . import forks
+
 SIZE = (1200, 630)
 # Drawing and layout version: bump it when the picture changes, so cached files are redrawn.
 LAYOUT = "3"
@@ -102,15 +104,40 @@ def default_cache() -> Path:
     return Path(base) / "cnscd" / "previews"
 
 
+def _draw_into(preview: Preview, cached: Path) -> None:
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    partial = cached.with_suffix(f".{os.getpid()}.tmp")
+    draw(preview).save(partial, "PNG", optimize=True)  # zlib 9 and the best filter: 12 % smaller, same pixels
+    partial.replace(cached)  # atomic: two builds at once never see half a file
+
+
 def write(preview: Preview, target: Path, cache: Path) -> bool:
     """Put the picture at target, drawing it only when the cache lacks it; True when it was drawn."""
     cached = cache / f"{preview.key()}.png"
     drawn = not cached.is_file()
     if drawn:
-        cache.mkdir(parents=True, exist_ok=True)
-        partial = cached.with_suffix(f".{os.getpid()}.tmp")
-        draw(preview).save(partial, "PNG", optimize=True)  # zlib 9 and the best filter: 12 % smaller, same pixels
-        partial.replace(cached)  # atomic: two builds at once never see half a file
+        _draw_into(preview, cached)
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(cached, target)
     return drawn
+
+
+PARALLEL_FROM = 100  # pictures to draw below which starting processes costs more than it saves (~20 ms each)
+
+
+def write_all(pictures: list[tuple[Path, Preview]], cache: Path, workers: int) -> int:
+    """Every (target, picture), those missing from the cache drawn across `workers` forked processes first
+    (a national cold build draws 3,400: over a minute on one core). Returns how many were drawn."""
+    missing = {preview.key(): preview for _, preview in pictures if not (cache / f"{preview.key()}.png").is_file()}
+    todo = list(missing.values())
+    step = max(1, len(todo) // (workers * 4))
+
+    def draw_slice(start: int) -> None:
+        for preview in todo[start:start + step]:
+            _draw_into(preview, cache / f"{preview.key()}.png")
+
+    forks.fork_map(draw_slice, range(0, len(todo), step), workers if len(todo) >= PARALLEL_FROM else 1)
+    for target, preview in pictures:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(cache / f"{preview.key()}.png", target)
+    return len(todo)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..derive import Derived
 from ..units import Units
-from . import previews, render
+from . import forks, previews, render
 
 PREVIEWS = "xem-truoc/"
 HOME_PREVIEW = PREVIEWS + "trang-chu.png"
@@ -116,4 +116,4 @@ def write_previews(site_dir: Path, derived: Derived, units: Units, cache: Path) 
     jobs.append((HOME_PREVIEW, previews.Preview("Ai giúp bạn dùng dịch vụ số?", "Tìm tổ ở thôn, tổ dân phố của bạn",
                                                 f"{render.number_vi(nation.teams)} tổ · "
                                                 f"{render.number_vi(nation.members)} thành viên")))
-    return sum(previews.write(preview, site_dir / path, cache) for path, preview in jobs)
+    return previews.write_all([(site_dir / path, preview) for path, preview in jobs], cache, forks.default_workers())

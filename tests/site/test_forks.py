@@ -1,0 +1,46 @@
+"""Work spread over forked processes: results in order, a closure as the task, and no fork when unsafe."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+from cnscd.site import forks
+
+
+def test_a_closure_runs_in_forked_workers_and_results_keep_their_order():
+    """In a fresh process: the test session may hold threads (servers), and then no fork is attempted."""
+    script = ("import os\n"
+              "from cnscd.site import forks\n"
+              "table = {n: n * n for n in range(20)}  # in the parent's memory, not pickled\n"
+              "found, used = forks.fork_map(lambda n: (table[n], os.getpid()), list(range(20)), 2)\n"
+              "assert [square for square, _ in found] == [n * n for n in range(20)], found\n"
+              "assert os.getpid() not in {pid for _, pid in found}\n"
+              "print(used)\n")
+    repo = Path(__file__).resolve().parents[2]
+    result = subprocess.run([sys.executable, "-c", script], cwd=repo, capture_output=True, text=True,
+                            env={"PYTHONPATH": f"{repo}/scripts:{repo}"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["2"]
+
+
+def test_with_another_thread_running_the_work_stays_in_this_process():
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert not forks.can_fork()
+        found, used = forks.fork_map(lambda n: n + 1, [1, 2, 3], 2)
+    finally:
+        stop.set()
+        thread.join()
+    assert (found, used) == ([2, 3, 4], 1)
+
+
+def test_the_number_of_workers_can_be_set(monkeypatch):
+    monkeypatch.setenv(forks.WORKERS_ENV, "3")
+    assert forks.default_workers() == 3
+    monkeypatch.setenv(forks.WORKERS_ENV, "")
+    assert 1 <= forks.default_workers() <= 2
