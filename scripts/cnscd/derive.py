@@ -238,12 +238,13 @@ def _old_label(ctx: Context, code: str) -> str:
     return f"{name} ({district})" if district else name
 
 
-def derive(ctx: Context) -> Derived:
-    """All facts the site needs, for every 2025 commune that has villages, teams or trainings."""
+def derive(ctx: Context, sent: dict[str, dict[str, dt.date | None]] | None = None) -> Derived:
+    """All facts the site needs, for every 2025 commune that has villages, teams or trainings. `sent`: team → period
+    → the day its report was last submitted, when the build has it already (figures' `add_reports`)."""
     units, today = ctx.units, ctx.today
     policies = _policies(ctx)
     due = {code: due_period(policy, today) for code, policy in policies.items()}
-    submissions = _submissions(ctx)
+    submissions = _submissions(ctx) if sent is None else sent
     withdrawals = withdrawals_by_person(ctx.dataset)
     decisions = ctx.dataset.index("decisions", "decision_id")
     communes: dict[str, CommuneFacts] = {}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .. import periods
@@ -25,6 +26,7 @@ from ..figures import (
     Reconfirmation,
     TeamRecord,
 )
+from ..load import Row
 from ..model import PILLAR_VI, Finding
 from ..phones import display_phone
 from ..site.render import date_vi
@@ -145,12 +147,17 @@ Notes = dict[tuple[str, str], list[str]]
 def notes_index(ctx: Context) -> Notes:
     """(team, period) → its distinct notes, in one pass (a report repeats them on each indicator row)."""
     found: Notes = {}
-    for row in ctx.dataset.rows("reports"):
+    add_notes(found, ctx.dataset.rows("reports"))
+    return found
+
+
+def add_notes(found: Notes, rows: Iterable[Row]) -> None:
+    """Add report rows' notes to the index; given file by file, they give the index all of them at once would."""
+    for row in rows:
         if row["notes"]:
             notes = found.setdefault((row["team_id"], row["period"]), [])
             if row["notes"] not in notes:
                 notes.append(row["notes"])
-    return found
 
 
 # ---------------------------------------------------------------- parts

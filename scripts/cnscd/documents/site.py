@@ -117,15 +117,16 @@ def _prune(cache_dir: Path, used: set[Path]) -> None:
 
 def write_commune_documents(ctx: Context, derived: Derived, docs_dir: Path, cache_dir: Path,
                             figures: Figures | None = None, workers: int | None = None,
-                            prune: bool = True) -> DocumentStats:
+                            prune: bool = True, notes: report.Notes | None = None) -> DocumentStats:
     """Put every commune's documents in `<commune page>/van-ban/`; `stats.links` maps a commune code to the
     URLs relative to its page: `decision`, and when the province has a period due `report_docx`,
     `report_xlsx` and `period_label`. `workers` defaults to `forks.default_workers()`. `prune=False` when `derived`
-    holds only some provinces (the others' pages are reused): their cached documents stay."""
+    holds only some provinces (the others' pages are reused): their cached documents stay. `notes`: the reports'
+    notes (`report.notes_index`), when the build took them before letting the report rows go."""
     started = time.perf_counter()
     figures = compute(ctx, derived) if figures is None else figures
     rosters = all_rosters(ctx)
-    notes = report.notes_index(ctx)
+    notes = report.notes_index(ctx) if notes is None else notes
     stats = DocumentStats()
     misses: list[_Job] = []
     placements: list[tuple[_Job, str, Path]] = []  # (job, suffix, target in the docs folder), of one batch

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .. import package, periods
 from ..checks import Context
 from ..derive import Derived, TeamFacts
-from ..load import parse_date
+from ..load import Row, parse_date
 from ..model import Pillar
 from . import (
     TOP_TEAMS,
@@ -34,7 +35,7 @@ from . import (
 
 
 @dataclass
-class _Reports:
+class Reports:
     """What one pass over the reports collects."""
 
     sent: dict[str, dict[str, dt.date | None]] = field(default_factory=lambda: defaultdict(dict))
@@ -45,9 +46,16 @@ class _Reports:
         default_factory=lambda: defaultdict(lambda: defaultdict(lambda: defaultdict(float))))
 
 
-def _read_reports(ctx: Context, commune_of_team: dict[str, str], year: int) -> _Reports:
-    found = _Reports()
-    for row in ctx.dataset.rows("reports"):
+def commune_of_team(ctx: Context) -> dict[str, str]:
+    """Team → the 2025 commune it serves now (teams whose commune cannot be told are left out)."""
+    units = ctx.units
+    return {team["team_id"]: code for team in ctx.dataset.rows("teams")
+            if (code := ctx.current_commune(team)) is not None and code in units.communes}
+
+
+def add_reports(found: Reports, rows: Iterable[Row], commune_of_team: dict[str, str], year: int) -> None:
+    """Add report rows to the sums; rows given file by file add up to the same sums as all of them at once."""
+    for row in rows:
         team_id, period = row["team_id"], row["period"]
         day = parse_date(row["submitted_on"])
         by_period = found.sent[team_id]
@@ -67,7 +75,6 @@ def _read_reports(ctx: Context, commune_of_team: dict[str, str], year: int) -> _
             found.commune_periods[commune][period][indicator] += value
         if period[:4] == str(year):
             found.team_year[team_id][indicator] += value
-    return found
 
 
 def _year_sum(by_period: dict[str, dict[str, float]], year: int) -> dict[str, float]:
@@ -145,8 +152,9 @@ def _team_record(team: TeamFacts, label: str, min_size: int | None, slots: list,
     return record
 
 
-def compute(ctx: Context, derived: Derived) -> Figures:
-    """Every figure of the build, from the checked dataset and the site's derived facts."""
+def compute(ctx: Context, derived: Derived, reports: Reports | None = None) -> Figures:
+    """Every figure of the build, from the checked dataset and the site's derived facts; `reports`: the sums of
+    the report rows (`add_reports`) when the build took them already (they are used up here)."""
     today, units = ctx.today, ctx.units
     year = today.year
     order = {pillar.value: index for index, pillar in enumerate(Pillar)}
@@ -176,7 +184,9 @@ def compute(ctx: Context, derived: Derived) -> Figures:
             reconfirmed[code].append(Reconfirmation(
                 team["team_id"], team["name"], code, state, decision["number"] if decision else "",
                 decision["signed_on"] if decision else "", province.reconfirm_by if province else None))
-    reports = _read_reports(ctx, commune_of_team, year)
+    if reports is None:
+        reports = Reports()
+        add_reports(reports, ctx.dataset.rows("reports"), commune_of_team, year)
     upcoming = _trainings(ctx, {code: row["province_code"] for code, row in units.communes.items()})
 
     derived_communes = {commune.code: commune for commune in derived.communes()}
@@ -226,7 +236,7 @@ def compute(ctx: Context, derived: Derived) -> Figures:
 
 
 def _roll_up(today: dt.date, year: int, provinces: dict[str, ProvinceFigures], indicators: list[dict],
-             by_unit: dict[tuple[str, str], dict[str, float]], reports: _Reports,
+             by_unit: dict[tuple[str, str], dict[str, float]], reports: Reports,
              upcoming: dict[str, list[Training]]) -> Figures:
     """Province figures from their communes (and own targets), nation from provinces."""
     nation = Coverage()

@@ -21,11 +21,9 @@ from pathlib import Path
 
 import yaml
 
-from ..checks import Context
 from ..derive import derive
 from ..figures import compute as compute_figures
 from ..history.log import read_history
-from ..load import load
 from ..model import Finding, errors
 from ..validate import validate
 from . import dashboards, downloads, formdata, guides, posters, previews, pwa, render, reuse, shell, sitesize, standalone, workdir
@@ -41,6 +39,7 @@ from .pages import (  # noqa: F401 - also used from here by `cnscd serve` and th
     write_home,
     write_province_page,
 )
+from .reportpass import Loading
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 
@@ -210,12 +209,13 @@ def find_config(data_dir: Path) -> Path:
 def build_site(data_dir: Path, site_dir: Path, today: dt.date | None = None, base_url: str | None = None,
                config_path: Path | None = None, keep_build_dir: Path | None = None,
                engine: str = "mkdocs", preview_cache: Path | None = None, print_posters: bool = False,
-               chromium: str | None = None, reuse_output: bool = False) -> BuildReport:
+               chromium: str | None = None, reuse_output: bool = False, keep_loaded: bool = False) -> BuildReport:
     """Build the whole site into site_dir; raises BuildRefused when data or guides have errors.
 
     With `reuse_output` (`cnscd build`), what an earlier build rendered from the same inputs is linked
     back from the cache (reuse.py): only changed provinces are rendered, and nothing is loaded when
-    nothing changed. `report.state` (for `cnscd serve`) is filled only when the package was loaded."""
+    nothing changed. `report.state` (for `cnscd serve`) is filled only when the package was loaded; the report rows
+    stay in it only with `keep_loaded` (else they are let go once summed: reportpass.py)."""
     today = today or dt.date.today()
     data_dir, site_dir = Path(data_dir), Path(site_dir).resolve()
     config_path = Path(config_path).resolve() if config_path else find_config(data_dir)
@@ -255,21 +255,20 @@ def build_site(data_dir: Path, site_dir: Path, today: dt.date | None = None, bas
 
     # Unchanged data (same bytes, code and date as a run before) is not checked again; changed provinces are
     # checked in worker processes while this one loads the package.
-    loaded: list = []
-    found = validate(data_dir, today, meanwhile=lambda: loaded.append(load(data_dir)) or loaded[0])
-    dataset = loaded[0]
-    ctx = Context(dataset, today)
+    loading = Loading(data_dir, today, keep=keep_loaded)  # report rows summed and let go as soon as loaded
+    found = validate(data_dir, today, meanwhile=loading)
+    ctx, taken = loading.context(), loading.taken
     problems = errors(found)
     guide_list = guides.load_guides(docs_source)
     problems += [finding for guide in guide_list for finding in guide.findings]
     if problems:
         raise BuildRefused(problems)
     lap("check")
-    derived = derive(ctx)
+    derived = derive(ctx, taken.sent)
     lap("derive")
-    figures = compute_figures(ctx, derived)  # once: dashboards (and documents) read them
+    figures = compute_figures(ctx, derived, taken.reports)  # once: dashboards (and documents) read them
     history = history or read_history(data_dir, ctx.units)  # one `git log` for the whole build
-    posters.date_communes(history, ctx)  # communes git does not date: by their newest row (the poster's date)
+    posters.date_communes(history, ctx, taken.newest)  # communes git does not date: by their newest row (poster's date)
     lap("figures")
 
     with workdir.scratch(keep_build_dir, _scratch_cache()) as work:
@@ -282,7 +281,7 @@ def build_site(data_dir: Path, site_dir: Path, today: dt.date | None = None, bas
         rendering = derived if bundles is None else dataclasses.replace(derived, provinces=[
             province for province in derived.provinces if not bundles.has_province(province.code)])
         documents = documents_site.write_commune_documents(ctx, rendering, docs, documents_site.cache_for(data_dir),
-                                                           figures=figures, prune=rendering is derived)
+                                                           figures=figures, prune=rendering is derived, notes=taken.notes)
         report.seconds["documents"] = documents.seconds
         spliced: list[shell.Page] = []
         report.provinces, report.communes, report.render_workers = write_data_pages(

@@ -23,7 +23,7 @@ from pathlib import Path
 from .. import package
 from ..consent import public_phone, withdrawals_by_person
 from ..derive import CommuneFacts, Derived, Person, ProvinceFacts, TeamFacts
-from ..load import Dataset, Row
+from ..load import Dataset, Row, read_csv
 from ..text import csv_safe
 from . import archives, render, workdir
 
@@ -164,10 +164,16 @@ class Published:
     only when asked, so a national build never holds all 129 MB of CSV text at once."""
 
     descriptor: dict
-    files: dict[str, tuple[list[Row], list[str], set[str], Callable[[Row], str] | None]]
+    # Per file: its rows (None: the build let them go, read the file again), fields, text fields, phone rule.
+    files: dict[str, tuple[list[Row] | None, list[str], set[str], Callable[[Row], str] | None]]
+    root: Path | None = None
 
     def text(self, relpath: str) -> str:
-        return _published_table(*self.files[relpath])
+        rows, fields, strings, phone = self.files[relpath]
+        if rows is None:  # checked data: reading it again gives the rows the build had, one file at a time
+            assert self.root is not None
+            rows = read_csv(self.root / relpath, relpath)[1] if (self.root / relpath).is_file() else []
+        return _published_table(rows, fields, strings, phone)
 
 
 def published(dataset: Dataset) -> Published:
@@ -176,7 +182,7 @@ def published(dataset: Dataset) -> Published:
     TAB, CR or formula sign a spreadsheet would run."""
     descriptor = package.build_descriptor(dataset.root, inline_schemas=True)
     withdrawals = withdrawals_by_person(dataset)
-    files: dict[str, tuple[list[Row], list[str], set[str], Callable[[Row], str] | None]] = {}
+    files: dict[str, tuple[list[Row] | None, list[str], set[str], Callable[[Row], str] | None]] = {}
     # Members' phones are replaced as each file's text is made, not by copying 478,000 rows (170 MB nationally).
     phone = functools.partial(public_phone, withdrawals=withdrawals)
     for resource in descriptor["resources"]:
@@ -184,12 +190,13 @@ def published(dataset: Dataset) -> Published:
         fields = package.field_names(schema)
         strings = {f["name"] for f in schema["fields"] if f.get("type", "string") == "string"}
         by_file: dict[str, list[Row]] = defaultdict(list)
-        for row in dataset.rows(table):
+        for row in [] if table in dataset.released else dataset.rows(table):
             by_file[row.file].append(row)
         paths = resource["path"] if isinstance(resource["path"], list) else [resource["path"]]
         for relpath in paths:
-            files[relpath] = (by_file.get(relpath, []), fields, strings, phone if table == "members" else None)
-    return Published(descriptor, files)
+            rows = None if table in dataset.released else by_file.get(relpath, [])
+            files[relpath] = (rows, fields, strings, phone if table == "members" else None)
+    return Published(descriptor, files, Path(dataset.root))
 
 
 def publish_package(dataset: Dataset, target: Path) -> Path:

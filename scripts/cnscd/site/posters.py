@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import datetime as dt
 import functools
 import hashlib
 import os
@@ -21,6 +22,7 @@ import resource
 import shutil
 import time
 import urllib.parse
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,7 +31,7 @@ from lxml import html as lxml_html
 
 from ..checks import Context
 from ..history.log import History
-from ..load import parse_date
+from ..load import Row, parse_date
 
 PDF_NAME = "ap-phich.pdf"
 CHROMIUM = "/usr/bin/chromium"
@@ -118,7 +120,16 @@ def default_cache() -> Path:
 
 # ---------------------------------------------------------------- the poster's date
 
-def date_communes(history: History, ctx: Context) -> None:
+def add_newest(newest: dict[str, str], rows: Iterable[Row], today: dt.date) -> None:
+    """Team → the newest day (ISO) one of its reports was submitted, up to today; rows may come file by file."""
+    day = today.isoformat()
+    for row in rows:
+        team_id, value = row.get("team_id", ""), row.get("submitted_on", "")
+        if day >= value > newest.get(team_id, ""):
+            newest[team_id] = value
+
+
+def date_communes(history: History, ctx: Context, newest: dict[str, str] | None = None) -> None:
     """Date each commune that git does not (no checkout, a shallow clone) by the newest date in its rows.
 
     The poster prints «Số liệu ngày …» from history.commune_updated: the day the commune's data last
@@ -146,11 +157,9 @@ def date_communes(history: History, ctx: Context) -> None:
         note(code, member.get("joined_on", ""), member.get("left_on", ""), member.get("phone_consent_on", ""))
         if code and (communes := person_communes.get(member.get("person_id", ""))) is not None:
             communes.add(code)
-    newest: dict[str, str] = {}  # the biggest table first, in the loop's own terms
-    for row in ctx.dataset.rows("reports"):
-        team_id, value = row.get("team_id", ""), row.get("submitted_on", "")
-        if today >= value > newest.get(team_id, ""):
-            newest[team_id] = value
+    if newest is None:  # else taken by the build before the rows went
+        newest = {}
+        add_newest(newest, ctx.dataset.rows("reports"), ctx.today)
     for team_id, value in newest.items():
         note(team_commune.get(team_id), value)
     for row in ctx.dataset.rows("trainings"):

@@ -60,7 +60,7 @@ class Session:
         """Raises build.BuildRefused when the data or the guides have errors."""
         gc.unfreeze()  # what the last build left may be garbage now
         report = build.build_site(self.data_dir, self.site_dir, today=self.today, config_path=self.config_path,
-                                  keep_build_dir=self.work_dir)
+                                  keep_build_dir=self.work_dir, keep_loaded=True)  # edits derive a province again
         state = report.state
         self.report, self.ctx, self.derived = report, state["ctx"], state["derived"]
         self.figures, self.history, self.documents = state["figures"], state["history"], state["documents"]
