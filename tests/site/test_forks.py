@@ -44,3 +44,35 @@ def test_the_number_of_workers_can_be_set(monkeypatch):
     assert forks.default_workers() == 3
     monkeypatch.setenv(forks.WORKERS_ENV, "")
     assert 1 <= forks.default_workers() <= 2
+
+
+def test_a_step_started_in_a_forked_process_is_waited_for_and_its_failure_raised(tmp_path):
+    script = ("import os, sys\n"
+              "from pathlib import Path\n"
+              "from cnscd.site import forks\n"
+              "out = Path(sys.argv[1])\n"
+              "wait = forks.start(lambda: (out / 'pid').write_text(str(os.getpid())))\n"
+              "wait()\n"
+              "assert (out / 'pid').read_text() != str(os.getpid())\n"
+              "try:\n"
+              "    forks.start(lambda: 1 / 0)()\n"
+              "except RuntimeError as error:\n"
+              "    print('raised', 'exit code 1' in str(error))\n")
+    repo = Path(__file__).resolve().parents[2]
+    result = subprocess.run([sys.executable, "-c", script, str(tmp_path)], cwd=repo, capture_output=True, text=True,
+                            env={"PYTHONPATH": f"{repo}/scripts:{repo}"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["raised", "True"] and "ZeroDivisionError" in result.stderr
+
+
+def test_with_another_thread_running_a_started_step_runs_here_at_once():
+    stop, done = threading.Event(), []
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        wait = forks.start(lambda: done.append(True))
+        assert done == [True]  # ran before start returned
+        wait()
+    finally:
+        stop.set()
+        thread.join()

@@ -120,19 +120,26 @@ def _sort(roster: CommuneRoster) -> CommuneRoster:
     return roster
 
 
-def all_rosters(ctx: Context) -> dict[str, CommuneRoster]:
-    """Every 2025 commune with an active team, in one pass over the teams (the site build's way)."""
-    withdrawals = withdrawals_by_person(ctx.dataset)
-    decisions = ctx.dataset.index("decisions", "decision_id")
-    found: dict[str, CommuneRoster] = {}
-    for team in ctx.dataset.rows("teams"):
-        code = ctx.current_commune(team) if team["status"] == Status.ACTIVE else None
-        if code is None or code not in ctx.units.communes:
-            continue
-        if code not in found:
-            found[code] = _empty(ctx, code)
-        found[code].teams.append(_team(ctx, team, code, withdrawals, decisions))
-    return {code: _sort(roster) for code, roster in sorted(found.items())}
+class Rosters:
+    """Each 2025 commune's roster with an active team, made when asked: the teams are sorted by commune in one pass,
+    and a national build no longer holds all 3,321 rosters at once (about 100 MB) while it renders them."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.withdrawals = withdrawals_by_person(ctx.dataset)
+        self.decisions = ctx.dataset.index("decisions", "decision_id")
+        self.teams: dict[str, list[Row]] = {}
+        for team in ctx.dataset.rows("teams"):
+            code = ctx.current_commune(team) if team["status"] == Status.ACTIVE else None
+            if code is not None and code in ctx.units.communes:
+                self.teams.setdefault(code, []).append(team)
+
+    def get(self, code: str) -> CommuneRoster | None:
+        if code not in self.teams:
+            return None
+        roster = _empty(self.ctx, code)
+        roster.teams = [_team(self.ctx, team, code, self.withdrawals, self.decisions) for team in self.teams[code]]
+        return _sort(roster)
 
 
 def commune_roster(ctx: Context, code: str) -> CommuneRoster:

@@ -23,7 +23,7 @@ from ..site import forks
 from ..site.render import commune_path
 from ..site.workdir import link  # a hard link, a copy across disks
 from . import decision, report, report_files
-from .roster import all_rosters
+from .roster import Rosters
 
 FOLDER = "van-ban"  # beside the commune page: links are relative to it
 CACHE_ENV = "CNSCD_DOCUMENT_CACHE"
@@ -125,7 +125,7 @@ def write_commune_documents(ctx: Context, derived: Derived, docs_dir: Path, cach
     notes (`report.notes_index`), when the build took them before letting the report rows go."""
     started = time.perf_counter()
     figures = compute(ctx, derived) if figures is None else figures
-    rosters = all_rosters(ctx)
+    rosters = Rosters(ctx)  # each made when its commune's turn comes
     notes = report.notes_index(ctx) if notes is None else notes
     stats = DocumentStats()
     misses: list[_Job] = []
@@ -166,7 +166,7 @@ def write_commune_documents(ctx: Context, derived: Derived, docs_dir: Path, cach
             cache = cache_dir / commune.code
             files = names(commune.code, period)
             links: dict[str, str] = {}
-            roster = rosters.pop(commune.code, None)  # let go with its batch
+            roster = rosters.get(commune.code)  # let go with its batch
             if roster is not None:
                 job = plan("decision", roster, decision.TEMPLATE_VERSION, cache, (".docx",))
                 placements.append((job, ".docx", folder / files["decision"]))

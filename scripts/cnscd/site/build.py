@@ -26,7 +26,7 @@ from ..figures import compute as compute_figures
 from ..history.log import read_history
 from ..model import Finding, errors
 from ..validate import validate
-from . import dashboards, downloads, formdata, guides, posters, previews, pwa, render, reuse, shell, sitesize, standalone, workdir
+from . import dashboards, downloads, forks, formdata, guides, posters, previews, pwa, render, reuse, shell, sitesize, standalone, workdir
 from .pages import (  # noqa: F401 - also used from here by `cnscd serve` and the tests
     ASSETS,
     FIND_MARKER,
@@ -34,6 +34,7 @@ from .pages import (  # noqa: F401 - also used from here by `cnscd serve` and th
     communes_without_data,
     write_commune_page,
     write_data_pages,
+    write_find_index,
     write_guide,
     write_guides,
     write_home,
@@ -274,12 +275,14 @@ def build_site(data_dir: Path, site_dir: Path, today: dt.date | None = None, bas
     with workdir.scratch(keep_build_dir, _scratch_cache()) as work:
         docs = _fresh_docs(work, docs_source)
         fill_settings(docs, base)
+        # The find box's index in a process forked now: its entries (~70 MB nationally) never add to this one's peak.
+        find_index = forks.start(lambda: write_find_index(docs, derived, ctx.units))
         write_home(docs, derived, len(ctx.units.communes))
         write_guides(docs, guide_list)
-        from ..documents import site as documents_site  # each commune's decision draft and report, cached
         # Documents of the provinces to render only; the others' are in their reused pages' folders.
         rendering = derived if bundles is None else dataclasses.replace(derived, provinces=[
             province for province in derived.provinces if not bundles.has_province(province.code)])
+        from ..documents import site as documents_site  # each commune's decision draft and report, cached
         documents = documents_site.write_commune_documents(ctx, rendering, docs, documents_site.cache_for(data_dir),
                                                            figures=figures, prune=rendering is derived, notes=taken.notes)
         report.seconds["documents"] = documents.seconds
@@ -287,6 +290,7 @@ def build_site(data_dir: Path, site_dir: Path, today: dt.date | None = None, bas
         report.provinces, report.communes, report.render_workers = write_data_pages(
             docs, derived, ctx, base_url, dashboards.Boards(figures, history), poster_pdf, documents.links, spliced,
             bundles)
+        find_index()
         report.state.update(ctx=ctx, derived=derived, figures=figures, history=history, documents=documents.links,
                             base=base, base_url=base_url, docs_source=docs_source, guides=guide_list,
                             config_path=config_path, poster_pdf=poster_pdf)

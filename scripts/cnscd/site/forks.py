@@ -51,3 +51,25 @@ def fork_map(task: Callable[[Any], Any], items: Sequence[Any], workers: int) -> 
     finally:
         _TASK = None
         gc.unfreeze()
+
+
+def start(task: Callable[[], None]) -> Callable[[], None]:
+    """Start `task` in a forked process (or run it here when this process cannot fork safely) and return the wait
+    for it, which raises when it failed. For work whose memory would otherwise add to this process's peak: the
+    child starts from this process's size now, not from what it will hold later."""
+    if not can_fork():
+        task()
+        return lambda: None
+    process = multiprocessing.get_context("fork").Process(target=task)
+    gc.freeze()
+    try:
+        process.start()
+    finally:
+        gc.unfreeze()
+
+    def wait() -> None:
+        process.join()
+        if process.exitcode != 0:
+            raise RuntimeError(f"a forked step of the build failed (exit code {process.exitcode}); see its error above")
+
+    return wait

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..checks import Context
 from ..derive import CommuneFacts, Derived, ProvinceFacts
+from ..units import Units
 from . import dashboards, downloads, forks, guides, qrcodes, render, reuse, search, shell, standalone
 
 ASSETS = "assets/cnscd"
@@ -95,8 +96,8 @@ def write_data_pages(docs: Path, derived: Derived, ctx: Context, base_url: str,
                      documents: dict[str, dict] | None = None,
                      spliced: list[shell.Page] | None = None,
                      bundles: reuse.Bundles | None = None) -> tuple[int, int, int]:
-    """Province and commune pages, their downloads and QR codes, and the find box's index. With `bundles`,
-    a province whose inputs did not change is linked back from the cache, and one rendered is kept there.
+    """Province and commune pages, their downloads and QR codes (the find box's index: `write_find_index`). With
+    `bundles`, a province whose inputs did not change is linked back from the cache, and one rendered is kept there.
     Provinces are rendered on every usable core when there are many communes to render.
     Returns the number of provinces, of communes, and of processes that rendered."""
     units = ctx.units
@@ -122,10 +123,14 @@ def write_data_pages(docs: Path, derived: Derived, ctx: Context, base_url: str,
                                           pages)
         if spliced is not None:
             spliced.extend(pages)
+    return len(derived.provinces), sum(len(province.communes) for province in derived.provinces), workers
+
+
+def write_find_index(docs: Path, derived: Derived, units: Units) -> None:
+    """The find box's index: its manifest and shards (about 70 MB of entries while they are made, nationally)."""
     entries = search.entries(derived, units.communes, standalone.old_labels(units))
     for name, text in search.index_files(entries).items():
         _write(docs / ASSETS / "tim-kiem" / name, text)
-    return len(derived.provinces), sum(len(province.communes) for province in derived.provinces), workers
 
 
 # Communes to render below which starting processes costs more than it saves (the tests set it to 0).
