@@ -170,13 +170,12 @@ def compute(ctx: Context, derived: Derived, reports: Reports | None = None) -> F
         provinces[facts.code] = ProvinceFigures(facts.code, facts.name, facts.slug, facts.policy,
                                                 parse_date(row["reconfirm_by"]) if row else None, strip)
 
-    commune_of_team: dict[str, str] = {}
+    teams_commune = commune_of_team(ctx)
     reconfirmed: dict[str, list[Reconfirmation]] = defaultdict(list)
     for team in ctx.dataset.rows("teams"):
-        code = ctx.current_commune(team)
-        if code is None or code not in units.communes:
+        code = teams_commune.get(team["team_id"])
+        if code is None:
             continue
-        commune_of_team[team["team_id"]] = code
         province = provinces.get(units.communes[code]["province_code"])
         decision = decisions.get(team["decision_id"])
         state = reconfirmation(team, decision, code, province.reconfirm_by if province else None, today)
@@ -186,7 +185,7 @@ def compute(ctx: Context, derived: Derived, reports: Reports | None = None) -> F
                 decision["signed_on"] if decision else "", province.reconfirm_by if province else None))
     if reports is None:
         reports = Reports()
-        add_reports(reports, ctx.dataset.rows("reports"), commune_of_team, year)
+        add_reports(reports, ctx.dataset.rows("reports"), teams_commune, year)
     upcoming = _trainings(ctx, {code: row["province_code"] for code, row in units.communes.items()})
 
     derived_communes = {commune.code: commune for commune in derived.communes()}

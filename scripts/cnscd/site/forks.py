@@ -1,4 +1,4 @@
-"""Work spread over forked processes: commune documents, province pages and link previews.
+"""Work spread over forked processes: commune documents, province pages, link previews and the find box's index.
 
 Forking shares the build's objects with the workers without pickling them (a national build holds about a
 gigabyte). It is done only from a single-threaded process: a thread holding a lock at the fork would leave it
