@@ -47,7 +47,7 @@ class Run:
     """One measured command: wall time, the peak resident memory of it and its children, and success."""
 
     seconds: float
-    peak_mb: float
+    peak_mb: float  # MiB (ru_maxrss is in KiB); the JSON keeps the name peak_mb
     ok: bool
     tail: str
 
@@ -186,7 +186,7 @@ def search_figures(site: Path, baseline_site: Path | None = None, measured: dict
 
 
 def print_comparison(figures: dict[str, Any]) -> None:
-    print(f"  {'':<24} {'time s':>8} {'peak MB':>9}")
+    print(f"  {'':<24} {'time s':>8} {'peak MiB':>9}")
     for name in ("baseline_build", "cnscd_build_cold", "cnscd_build_unchanged", "cnscd_build_one_province",
                  "frictionless_validate", "cnscd_validate", "cnscd_validate_unchanged", "cnscd_validate_one_province"):
         run = figures[name]
