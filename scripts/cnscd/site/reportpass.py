@@ -42,15 +42,14 @@ class Taken:
 def take(ctx: Context) -> Taken:
     """Every sum the build needs from the report files, read one at a time (the context's dataset left them out)."""
     root = Path(ctx.dataset.root)
-    taken = Taken(Reports(), {}, {})
-    assert taken.reports is not None and taken.newest is not None and taken.notes is not None
+    reports, newest, notes = Reports(), dict[str, str](), Notes()
     teams, year = commune_of_team(ctx), ctx.today.year
     for relpath in package.table_files(root, REPORTS):
         rows = read_csv(root / relpath, relpath)[1]
-        add_reports(taken.reports, rows, teams, year)
-        posters.add_newest(taken.newest, rows, ctx.today)
-        add_notes(taken.notes, rows)
-    return taken
+        add_reports(reports, rows, teams, year)
+        posters.add_newest(newest, rows, ctx.today)
+        add_notes(notes, rows)
+    return Taken(reports, newest, notes)
 
 
 @dataclass
