@@ -69,6 +69,13 @@ def run_cli(*args: str, cwd: Path | None = None, check: bool = False) -> subproc
     return result
 
 
+def run_python(script: str, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """Python code in a fresh process with the project on its path: no thread of the test session (servers) is
+    there, so code that forks only from a single-threaded process does fork."""
+    return subprocess.run([sys.executable, "-c", script, *args], cwd=ROOT, capture_output=True, text=True,
+                          env={"PYTHONPATH": f"{ROOT}/scripts:{ROOT}", **(env or {})})
+
+
 def ensure_chromium() -> str:
     """Debian's chromium package; installed when missing (never a downloaded browser build)."""
     if not Path(CHROMIUM).exists():

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,7 +12,7 @@ from cnscd.documents import decision
 from cnscd.documents.site import write_commune_documents
 from cnscd.load import load
 from cnscd.site.render import commune_path
-from tests.conftest import SAMPLE, TODAY
+from tests.conftest import SAMPLE, TODAY, run_python
 from tests.datautil import edit, read
 from tests.documents.helpers import all_text, expected_roster
 
@@ -129,9 +127,7 @@ def test_two_worker_processes_write_the_same_bytes(first, tmp_path: Path) -> Non
               "out = Path(sys.argv[1])\n"
               "stats = site.write_commune_documents(ctx, derive(ctx), out / 'docs', out / 'cache', workers=2)\n"
               "print(stats.workers, stats.written)\n")
-    repo = Path(__file__).resolve().parents[2]
-    result = subprocess.run([sys.executable, "-c", script, str(tmp_path)], cwd=repo, capture_output=True, text=True,
-                            env={"PYTHONPATH": f"{repo}/scripts:{repo}"})
+    result = run_python(script, str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["2", str(stats.written)]
     assert files(tmp_path / "docs") == files(root / "docs")

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -21,7 +19,7 @@ from cnscd.documents.decision import ANNEX_WIDTHS_MM, decision_bytes
 from cnscd.documents.report_files import docx_bytes, write_report, xlsx_bytes
 from cnscd.documents.roster import OFFICIAL_HEADERS, commune_roster
 from cnscd.load import load
-from tests.conftest import SAMPLE, TODAY
+from tests.conftest import SAMPLE, TODAY, run_python
 from tests.documents.helpers import all_text, expected_roster, tables_text, workbook_dump
 from tests.documents.report_sample import FORMULA, TRICKY, sample_report
 from tests.documents.test_golden import check_golden, roster
@@ -50,8 +48,8 @@ def test_same_content_same_bytes_even_in_another_process() -> None:
               "r = sample_report()\n"
               "for data in (decision_bytes(roster(legacy=True)), docx_bytes(r), xlsx_bytes(r)):\n"
               "    print(hashlib.sha256(data).hexdigest())\n")
-    other = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, check=True,
-                           env={"PYTHONPATH": f"{REPO}/scripts:{REPO}", "PYTHONHASHSEED": "12345"})
+    other = run_python(script, env={"PYTHONHASHSEED": "12345"})
+    assert other.returncode == 0, other.stderr
     import hashlib
 
     assert other.stdout.split() == [hashlib.sha256(data).hexdigest() for data in here]

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import threading
-from pathlib import Path
 
 from cnscd.site import forks
+from tests.conftest import run_python
 
 
 def test_a_closure_runs_in_forked_workers_and_results_keep_their_order():
@@ -19,9 +17,7 @@ def test_a_closure_runs_in_forked_workers_and_results_keep_their_order():
               "assert [square for square, _ in found] == [n * n for n in range(20)], found\n"
               "assert os.getpid() not in {pid for _, pid in found}\n"
               "print(used)\n")
-    repo = Path(__file__).resolve().parents[2]
-    result = subprocess.run([sys.executable, "-c", script], cwd=repo, capture_output=True, text=True,
-                            env={"PYTHONPATH": f"{repo}/scripts:{repo}"})
+    result = run_python(script)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["2"]
 
@@ -58,9 +54,7 @@ def test_a_step_started_in_a_forked_process_is_waited_for_and_its_failure_raised
               "    forks.start(lambda: 1 / 0)()\n"
               "except RuntimeError as error:\n"
               "    print('raised', 'exit code 1' in str(error))\n")
-    repo = Path(__file__).resolve().parents[2]
-    result = subprocess.run([sys.executable, "-c", script, str(tmp_path)], cwd=repo, capture_output=True, text=True,
-                            env={"PYTHONPATH": f"{repo}/scripts:{repo}"})
+    result = run_python(script, str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["raised", "True"] and "ZeroDivisionError" in result.stderr
 

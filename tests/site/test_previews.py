@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 from PIL import Image, ImageChops, ImageDraw, ImageFont
 
 from cnscd.site import previews
+from tests.conftest import run_python
 
 VUNG_TAU = previews.Preview("Phường Vũng Tàu", "Thành phố Hồ Chí Minh", "7 tổ · 35 thành viên")
 
@@ -94,9 +92,7 @@ def test_pictures_missing_from_the_cache_are_drawn_by_two_processes_as_by_one(tm
               "real = previews._draw_into\n"
               "previews._draw_into = lambda p, c: (real(p, c), c.with_suffix('.pid').write_text(str(os.getpid())))\n"
               "print(previews.write_all(pictures, out / 'cache', 2), os.getpid())\n")
-    repo = Path(__file__).resolve().parents[2]
-    result = subprocess.run([sys.executable, "-c", script, str(tmp_path)], cwd=repo, capture_output=True, text=True,
-                            env={"PYTHONPATH": f"{repo}/scripts:{repo}"})
+    result = run_python(script, str(tmp_path))
     assert result.returncode == 0, result.stderr
     drawn, parent = result.stdout.split()
     assert drawn == "3"  # the same picture twice is drawn once
