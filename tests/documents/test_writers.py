@@ -24,8 +24,6 @@ from tests.documents.helpers import all_text, expected_roster, tables_text, work
 from tests.documents.report_sample import FORMULA, TRICKY, sample_report
 from tests.documents.test_golden import check_golden, roster
 
-REPO = Path(__file__).resolve().parents[2]
-
 
 def test_report_reads_as_python_docx_and_openpyxl_wrote_it(tmp_path: Path) -> None:
     """The golden files were written by the python-docx/openpyxl code this replaced; only widths may differ."""
