@@ -131,3 +131,5 @@ def test_two_worker_processes_write_the_same_bytes(first, tmp_path: Path) -> Non
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["2", str(stats.written)]
     assert files(tmp_path / "docs") == files(root / "docs")
+    # Pruning after the last batch keeps what every batch used, not only the last one's.
+    assert sorted(p.name for p in (tmp_path / "cache").rglob("*.*")) == sorted(p.name for p in (root / "cache").rglob("*.*"))
