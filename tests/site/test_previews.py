@@ -19,7 +19,7 @@ def _ink(image: Image.Image, box: tuple[int, int, int, int]) -> int:
 
 def test_a_preview_is_1200_by_630_png_and_not_blank(tmp_path):
     target = tmp_path / "p.png"
-    assert previews.write(VUNG_TAU, target, tmp_path / "cache")
+    assert previews.write_all([(target, VUNG_TAU)], tmp_path / "cache", 1) == 1
     with Image.open(target) as image:
         assert image.format == "PNG" and image.size == (1200, 630)
         assert _ink(image, (60, 150, 1140, 300)) > 3_000  # the commune's name is drawn in large letters
@@ -61,11 +61,11 @@ def test_a_long_name_wraps_inside_the_picture():
 
 def test_drawn_once_then_taken_from_the_cache(tmp_path):
     cache = tmp_path / "cache"
-    assert previews.write(VUNG_TAU, tmp_path / "a.png", cache) is True
-    assert previews.write(VUNG_TAU, tmp_path / "b.png", cache) is False
+    assert previews.write_all([(tmp_path / "a.png", VUNG_TAU)], cache, 1) == 1
+    assert previews.write_all([(tmp_path / "b.png", VUNG_TAU)], cache, 1) == 0
     assert (tmp_path / "a.png").read_bytes() == (tmp_path / "b.png").read_bytes()
     changed = previews.Preview(VUNG_TAU.title, VUNG_TAU.place, "8 tổ · 40 thành viên")
-    assert previews.write(changed, tmp_path / "c.png", cache) is True
+    assert previews.write_all([(tmp_path / "c.png", changed)], cache, 1) == 1
     assert len(list(cache.glob("*.png"))) == 2
 
 
@@ -100,5 +100,5 @@ def test_pictures_missing_from_the_cache_are_drawn_by_two_processes_as_by_one(tm
     assert pids and parent not in pids  # forked workers drew them, not this process
     for i, name in enumerate(["Xã A", "Xã B", "Xã C", "Xã A"]):
         alone = tmp_path / f"alone-{i}.png"
-        previews.write(previews.Preview(name, "Tỉnh D", "1 tổ"), alone, tmp_path / "alone")
+        previews.write_all([(alone, previews.Preview(name, "Tỉnh D", "1 tổ"))], tmp_path / "alone", 1)
         assert (tmp_path / f"{i}.png").read_bytes() == alone.read_bytes()

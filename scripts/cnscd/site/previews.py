@@ -111,33 +111,22 @@ def _draw_into(preview: Preview, cached: Path) -> None:
     partial.replace(cached)  # atomic: two builds at once never see half a file
 
 
-def write(preview: Preview, target: Path, cache: Path) -> bool:
-    """Put the picture at target, drawing it only when the cache lacks it; True when it was drawn."""
-    cached = cache / f"{preview.key()}.png"
-    drawn = not cached.is_file()
-    if drawn:
-        _draw_into(preview, cached)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(cached, target)
-    return drawn
-
-
 PARALLEL_FROM = 100  # pictures to draw below which starting processes costs more than it saves (~20 ms each)
 
 
 def write_all(pictures: list[tuple[Path, Preview]], cache: Path, workers: int) -> int:
     """Every (target, picture), those missing from the cache drawn across `workers` forked processes first
     (a national cold build draws 3,400: over a minute on one core). Returns how many were drawn."""
-    missing = {preview.key(): preview for _, preview in pictures if not (cache / f"{preview.key()}.png").is_file()}
-    todo = list(missing.values())
+    placed = [(target, preview, cache / f"{preview.key()}.png") for target, preview in pictures]
+    todo = list({cached: preview for _, preview, cached in placed if not cached.is_file()}.items())
     step = max(1, len(todo) // (workers * 4))
 
     def draw_slice(start: int) -> None:
-        for preview in todo[start:start + step]:
-            _draw_into(preview, cache / f"{preview.key()}.png")
+        for cached, preview in todo[start:start + step]:
+            _draw_into(preview, cached)
 
     forks.fork_map(draw_slice, range(0, len(todo), step), workers if len(todo) >= PARALLEL_FROM else 1)
-    for target, preview in pictures:
+    for target, _, cached in placed:
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(cache / f"{preview.key()}.png", target)
+        shutil.copyfile(cached, target)
     return len(todo)
