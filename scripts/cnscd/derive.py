@@ -219,15 +219,18 @@ def _policies(ctx: Context) -> dict[str, Policy]:
     return found
 
 
+def note_submission(by_period: dict[str, dt.date | None], period: str, day: dt.date | None) -> None:
+    """Keep the day a period's report was last submitted (the rule both derive and the figures' sums follow)."""
+    known = by_period.get(period)
+    if period not in by_period or (day and (known is None or day > known)):
+        by_period[period] = day
+
+
 def _submissions(ctx: Context) -> dict[str, dict[str, dt.date | None]]:
     """team → period → the day the report of that period was (last) submitted."""
     found: dict[str, dict[str, dt.date | None]] = defaultdict(dict)
     for report in ctx.dataset.rows("reports"):
-        day = parse_date(report["submitted_on"])
-        by_period = found[report["team_id"]]
-        known = by_period.get(report["period"])
-        if report["period"] not in by_period or (day and (known is None or day > known)):
-            by_period[report["period"]] = day
+        note_submission(found[report["team_id"]], report["period"], parse_date(report["submitted_on"]))
     return found
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from .. import package, periods
 from ..checks import Context
-from ..derive import Derived, TeamFacts
+from ..derive import Derived, TeamFacts, note_submission
 from ..load import Row, parse_date
 from ..model import Pillar
 from . import (
@@ -58,10 +58,7 @@ def add_reports(found: Reports, rows: Iterable[Row], commune_of_team: dict[str, 
     for row in rows:
         team_id, period = row["team_id"], row["period"]
         day = parse_date(row["submitted_on"])
-        by_period = found.sent[team_id]
-        known = by_period.get(period)
-        if period not in by_period or (day and (known is None or day > known)):
-            by_period[period] = day
+        note_submission(found.sent[team_id], period, day)
         try:
             value = float(row["value"] or 0)
         except ValueError:
