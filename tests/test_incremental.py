@@ -148,8 +148,44 @@ def test_the_cache_is_invalidated_by_every_input_that_matters(change: str, data_
         edit(data_copy, f"{HCM}/members.csv", "member_id", read(data_copy, f"{HCM}/members.csv")[0]["member_id"],
              phone="0123")
     found = validate(data_copy, today, schema=schema)
-    assert sorted(evaluated) == (["79-ho-chi-minh"] if change == "one province" else PARTS)
+    # A later day redoes only the part whose answer the day changes: the class is no longer in the future.
+    assert sorted(evaluated) == {"one province": ["79-ho-chi-minh"], "date": ["04-cao-bang"]}.get(change, PARTS)
     assert ("date-in-future" in {f.code for f in found}) == (change != "date")
+
+
+def _days_ahead(root: Path) -> None:
+    """Dates just after TODAY that change the answer: a class held on +2, a withdrawal whose deadline is +1
+    (the number is still there), and Cao Bằng's policy replaced on +4 by one asking for 50 members a team."""
+    edit(root, f"{CAO_BANG}/trainings.csv", "training_id", "H04-0001", held_on=str(TODAY + dt.timedelta(days=2)))
+    person = next(row for row in read(root, f"{CAO_BANG}/members.csv") if row["phone"] and not row["left_on"])
+    source = read(root, f"{CAO_BANG}/withdrawals.csv")[0]
+    append(root, f"{CAO_BANG}/withdrawals.csv", **{**source, "person_id": person["person_id"], "applied_on": "",
+                                                    "requested_on": str(TODAY - dt.timedelta(days=14))})
+    policies = read(root, "policies.csv")
+    old = next(row for row in policies if row["province_code"] == "04" and row["unit_scheme"] == "2025")
+    old["valid_to"] = str(TODAY + dt.timedelta(days=3))
+    policies.append({**old, "valid_from": str(TODAY + dt.timedelta(days=4)), "valid_to": "", "min_team_size": "50"})
+    write(root, "policies.csv", policies)
+
+
+def test_each_day_gives_a_fresh_runs_answer_and_redoes_only_parts_whose_dates_were_crossed(
+        data_copy: Path, evaluated: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _days_ahead(data_copy)
+    shared = tmp_path / "shared-cache"
+    days = {0: PARTS, 1: ["04-cao-bang"], 2: ["04-cao-bang"], 3: [], 4: ["04-cao-bang"], 5: [], 40: []}
+    codes = {}
+    for offset, redone in days.items():
+        day = TODAY + dt.timedelta(days=offset)
+        monkeypatch.setenv("CNSCD_CACHE_DIR", str(tmp_path / f"fresh-{offset}"))
+        fresh = validate(data_copy, day)
+        monkeypatch.setenv("CNSCD_CACHE_DIR", str(shared))
+        evaluated.clear()
+        assert validate(data_copy, day) == fresh, offset
+        assert sorted(evaluated) == redone, offset
+        codes[offset] = {f.code for f in fresh}
+    assert "date-in-future" in codes[1] and "date-in-future" not in codes[2]
+    assert "withdrawal-pending" in codes[1] and "withdrawal-overdue" in codes[2]
+    assert "team-too-small" not in codes[3] and "team-too-small" in codes[4]
 
 
 def test_a_rule_nobody_has_classified_turns_incremental_validation_off(data_copy: Path, evaluated: list[str],

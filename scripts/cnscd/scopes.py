@@ -40,12 +40,13 @@ def _national(root: str, files: tuple[str, ...], digest: str) -> tuple[Dataset, 
 
 def evaluate(root: str, name: str, files: list[str], national_files: tuple[str, ...], national_digest: str,
              today_iso: str, schema: bool, found_groups: list[locality.Group], digests: dict[str, str] | None = None) -> dict:
-    """Findings located in this part's files, and its files' key summaries (JSON-ready)."""
+    """Findings located in this part's files, its files' key summaries and the days they hold for (JSON-ready)."""
     import datetime as dt
     import time
 
     started = time.process_time()
     from .checks import Context, run_checks
+    from .datespan import Today
     from .tablecheck import check_cells, check_keys
     from .validate import check_headers
 
@@ -61,7 +62,7 @@ def evaluate(root: str, name: str, files: list[str], national_files: tuple[str, 
         dataset.record_counts = dict(part.record_counts)
     else:
         dataset = base
-    today = dt.date.fromisoformat(today_iso)
+    today = Today(dt.date.fromisoformat(today_iso))
     mine = set(files)
     findings = check_headers(dataset)
     if schema:
@@ -78,7 +79,7 @@ def evaluate(root: str, name: str, files: list[str], national_files: tuple[str, 
                 rows_by_file[row.file].append(row)
         summaries = locality.summarise(rows_by_file, table_of, found_groups)
     return {"findings": [f.as_dict() for f in set(findings) if f.file in mine], "summaries": summaries,
-            "cpu_seconds": round(time.process_time() - started, 3)}
+            "span": today.span.as_json(), "cpu_seconds": round(time.process_time() - started, 3)}
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:

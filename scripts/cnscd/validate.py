@@ -17,6 +17,7 @@ from pathlib import Path
 
 from . import filedigest, locality, package
 from .checks import Context, all_checks, run_checks
+from .datespan import Span, Today
 from .load import Dataset, UnreadableData, load
 from .load import schema as load_schema
 from .model import Finding, Severity
@@ -55,7 +56,7 @@ LOCAL_RULES = frozenset({
     "cnscd.checks.check_village_commune", "cnscd.checks.check_partitions", "cnscd.checks.check_spelling_variants",
     "cnscd.consent.check_consent_evidence", "cnscd.consent.check_withdrawals", "cnscd.contact.check_contact_in_text",
 })
-_FORMAT = "2"  # bump when what a cached result means changes
+_FORMAT = "3"  # bump when what a cached result means changes
 NATIONAL = ""  # the scope of the unit and national tables; every other scope is one province's folder
 
 
@@ -108,9 +109,11 @@ def code_digest() -> str:
 
 @dataclass
 class Plan:
-    """What a validation depends on, hashed once: every file's bytes, the code, the date and the mode.
+    """What a validation depends on, hashed once: every file's bytes, the code and the mode.
 
-    A file whose `stat` is unchanged since an earlier run is not read again (`filedigest`).
+    The date is not in the keys: each result carries the days it holds for (`datespan`), so unchanged data
+    is not validated again the next morning unless a date in it was crossed. A file whose `stat` is unchanged
+    since an earlier run is not read again (`filedigest`).
     """
 
     root: Path
@@ -126,7 +129,7 @@ class Plan:
         root = Path(root)
         digests = filedigest.digests(root, [path.relative_to(root).as_posix()
                                             for path in sorted(root.glob("**/*")) if path.is_file()])
-        head = (f"{_FORMAT}\0{today.isoformat()}\0{schema}\0{importlib.metadata.version('frictionless')}\0"
+        head = (f"{_FORMAT}\0{schema}\0{importlib.metadata.version('frictionless')}\0"
                 f"{code_digest()}\0{','.join(sorted(rule_names()))}\0")
         scopes: dict[str, list[str]] = {NATIONAL: []}
         for table in package.TABLES:
@@ -151,11 +154,6 @@ class Plan:
         return sum((self.root / relpath).stat().st_size for relpath in self.scopes[name])
 
 
-def fingerprint(root: Path, today: dt.date, schema: bool) -> str:
-    """Everything a validation result depends on: the package's bytes, the code's, the date, the mode."""
-    return Plan.of(root, today, schema).whole
-
-
 def _result_file(key: str, kind: str = "results") -> Path:
     return cache_dir() / kind / f"{key}.json"
 
@@ -164,13 +162,12 @@ def _findings(items: list[dict]) -> list[Finding]:
     return [Finding(**{**item, "severity": Severity(item["severity"])}) for item in items]
 
 
-def cached_result(root: Path, today: dt.date, schema: bool = True) -> tuple[str, list[Finding] | None]:
-    """The findings of an identical earlier run, if any: unchanged data is not validated twice."""
-    key = fingerprint(root, today, schema)
-    path = _result_file(key)
-    if path.is_file():
-        return key, _findings(json.loads(path.read_text(encoding="utf-8")))
-    return key, None
+def _stored(path: Path, today: dt.date) -> dict | None:
+    """A stored result (`findings`, `span`, …) if there is one and it holds on `today`."""
+    if not path.is_file():
+        return None
+    result = json.loads(path.read_text(encoding="utf-8"))
+    return result if Span.from_json(result["span"]).holds(today) else None
 
 
 def _store(path: Path, value: object) -> None:
@@ -180,8 +177,8 @@ def _store(path: Path, value: object) -> None:
     os.replace(temporary, path)
 
 
-def store_result(key: str, findings: list[Finding]) -> None:
-    _store(_result_file(key), [f.as_dict() for f in findings])
+def _store_whole(key: str, findings: list[Finding], span: Span) -> None:
+    _store(_result_file(key), {"findings": [f.as_dict() for f in findings], "span": span.as_json()})
 
 
 class _Explain:
@@ -201,8 +198,9 @@ def validate(root: Path, today: dt.date | None = None, schema: bool = True, data
              ctx: Context | None = None, meanwhile: Callable[[], Dataset] | None = None) -> list[Finding]:
     """All findings, sorted by file and row; raises UnreadableData when the package cannot be read.
 
-    An unchanged package is answered from the cache. Otherwise each province whose files (or the
-    national tables, the code or the date) changed is validated on its own, on every core, and the
+    An unchanged package is answered from the cache, on any day its result holds for. Otherwise each
+    province whose files (or the national tables or the code) changed, or whose result does not hold today,
+    is validated on its own, on every core, and the
     others are taken from the cache; when a key value is shared between provinces, the whole package
     is validated at once, so the answer is always that of a full run. `dataset` (already loaded, as
     in the build) is used for that full run instead of loading again. `meanwhile` runs in this process while
@@ -218,27 +216,31 @@ def validate(root: Path, today: dt.date | None = None, schema: bool = True, data
         if meanwhile is not None:
             loaded.insert(0, meanwhile())
 
-    if path.is_file():
+    stored = _stored(path, today)
+    if stored is not None:
         explain("unchanged: answered from the cache")
         then()
-        return _findings(json.loads(path.read_text(encoding="utf-8")))
+        return _findings(stored["findings"])
     if not (plan.root / package.DESCRIPTOR).is_file():
         raise UnreadableData(f"{plan.root / package.DESCRIPTOR}: không tìm thấy / not found")
-    findings = _by_province(plan, explain, then) if rule_names() <= LOCAL_RULES else None
-    if findings is None:
+    found = _by_province(plan, explain, then) if rule_names() <= LOCAL_RULES else None
+    if found is None:
         if meanwhile is not None and not loaded:
             then()
         whole = loaded[0] if loaded else None
         if whole is None or whole.released:  # a build lets its report rows go once summed: read them again
             whole, ctx = load(plan.root), None
-        findings = validate_dataset(whole, today, schema, ctx)
+        watched = Today(today)
+        findings = validate_dataset(whole, watched, schema, ctx)
+        # A context made before (the build's) holds a plain date: its result is kept for today only.
+        found = findings, (watched.span if ctx is None else Span.only(today))
         explain("full run done")
-    store_result(plan.whole, findings)
-    return findings
+    _store_whole(plan.whole, *found)
+    return found[0]
 
 
-def _by_province(plan: Plan, explain: _Explain, then: Callable[[], None]) -> list[Finding] | None:
-    """Findings put together province by province, or None when a full run is needed to get them right."""
+def _by_province(plan: Plan, explain: _Explain, then: Callable[[], None]) -> tuple[list[Finding], Span] | None:
+    """Findings put together province by province, and the days they hold for; None when a full run is needed."""
     from . import scopes
 
     schemas = {table: load_schema(plan.root, table) for table in package.TABLES}
@@ -250,9 +252,9 @@ def _by_province(plan: Plan, explain: _Explain, then: Callable[[], None]) -> lis
     results: dict[str, dict] = {}
     missing = []
     for name in plan.scopes:
-        path = _result_file(plan.scope_key(name), "scopes")
-        if path.is_file():
-            results[name] = json.loads(path.read_text(encoding="utf-8"))
+        stored = _stored(_result_file(plan.scope_key(name), "scopes"), plan.today)
+        if stored is not None:
+            results[name] = stored
         else:
             missing.append(name)
     explain(f"{len(plan.scopes) - len(missing)} of {len(plan.scopes)} parts cached; checking {len(missing)}: "
@@ -269,7 +271,10 @@ def _by_province(plan: Plan, explain: _Explain, then: Callable[[], None]) -> lis
         explain(f"provinces share a key ({clash}): full run")
         return None
     found = {finding for result in results.values() for finding in _findings(result["findings"])}
-    return sorted(found, key=order)
+    span = Span()
+    for result in results.values():
+        span = span.meet(Span.from_json(result["span"]))
+    return sorted(found, key=order), span
 
 
 def order(finding: Finding) -> tuple:

@@ -86,7 +86,7 @@ class Keys:
 
 def make_keys(settings: str, common: str, province_files: dict[str, str], whole: str, docs_digest: str,
               history: History, province_communes: dict[str, set[str]]) -> Keys:
-    """`settings`: config text and build options; `common`: the national tables' (and date's) hash;
+    """`settings`: config text and build options; `common`: the national tables' hash;
     `province_files`: province code → hash of its folder's files; `whole`: hash of every data file; `province_communes`:
     province code → its commune codes (for the history slice)."""
     head = _hash(_FORMAT, code_digest(), settings)
@@ -238,6 +238,7 @@ def plan(data_dir: Path, today: object, config_path: Path, docs_source: Path, op
     # A province without a folder of its own still has a page (from the national tables alone).
     files = dict.fromkeys(communes, "")
     files.update({name.split("-", 1)[0]: found.scope_key(name) for name in found.scopes if name != NATIONAL_SCOPE})
-    settings = f"{options}\0{Path(config_path).read_text(encoding='utf-8')}"
+    # The date is in every key: pages show what is due and late as of the build's day (validation's keys leave it out).
+    settings = f"{options}\0{today}\0{Path(config_path).read_text(encoding='utf-8')}"
     keys = make_keys(settings, found.common, files, found.whole, tree_digest(docs_source), history, communes)
     return Bundles(Store(cache_dir().parent / "site"), keys), history

@@ -1,0 +1,146 @@
+"""The days on which a result computed today stays the same, so a validation is not redone every morning.
+
+Validation depends on the date only by comparing dates in the data with today: a date in the future, a
+member still on the team, the policy in force, a withdrawal past its deadline. `Today` is a date that
+records each comparison made with it and narrows its `span`, the days on which every one of those
+comparisons gives the same answer. Anything else that reads its value (printing it, arithmetic, its year,
+hashing, pickling) pins the span to this one day: a use nobody foresaw costs a re-run, never a stale answer.
+A result stored with its span is right for any day inside it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+_DAY = dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Span:
+    """Days from `start` (inclusive) to `end` (exclusive); None is unbounded on that side."""
+
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+    def holds(self, day: dt.date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day < self.end)
+
+    def meet(self, other: Span) -> Span:
+        """The days both spans hold."""
+        starts = [day for day in (self.start, other.start) if day is not None]
+        ends = [day for day in (self.end, other.end) if day is not None]
+        return Span(max(starts) if starts else None, min(ends) if ends else None)
+
+    def as_json(self) -> list[str | None]:
+        return [day.isoformat() if day else None for day in (self.start, self.end)]
+
+    @classmethod
+    def from_json(cls, value: list[str | None]) -> Span:
+        start, end = (dt.date.fromisoformat(day) if day else None for day in value)
+        return cls(start, end)
+
+    @classmethod
+    def only(cls, day: dt.date) -> Span:
+        return cls(day, _next(day))
+
+
+def _next(day: dt.date) -> dt.date | None:
+    return None if day == dt.date.max else day + _DAY
+
+
+def _plain(day: dt.date) -> dt.date:
+    return dt.date.fromordinal(dt.date.toordinal(day))
+
+
+class Today(dt.date):
+    """A date that notes how it was used in `span` (see the module's docstring)."""
+
+    span: Span = Span()  # never changed in place: narrowing makes a new one (the date type's own copies start here)
+
+    def __new__(cls, day: dt.date | int, *rest: int) -> Today:
+        """Today(date), or Today(year, month, day) as the date type's own arithmetic makes subclasses."""
+        if isinstance(day, dt.date):
+            day, rest = dt.date.year.__get__(day), (dt.date.month.__get__(day), dt.date.day.__get__(day))
+        self = super().__new__(cls, day, *rest)
+        self.span = Span()
+        return self
+
+    def _pin(self) -> None:
+        self.span = self.span.meet(Span.only(_plain(self)))
+
+    def _compared(self, other: object, *offsets: int) -> None:
+        """Narrow the span to the side today is on of each boundary `other` + offset days: 0 for < and >=, 1 for
+        <= and > (today <= d changes its answer on the day after d), both for == and !=."""
+        if not isinstance(other, dt.date) or isinstance(other, dt.datetime):
+            self._pin()
+            return
+        me, there = _plain(self), _plain(other)
+        for bound in (there if offset == 0 else _next(there) for offset in offsets):
+            if bound is not None:
+                self.span = self.span.meet(Span(None, bound) if me < bound else Span(bound, None))
+
+    def __lt__(self, other: Any) -> bool:
+        self._compared(other, 0)
+        return dt.date.__lt__(self, other)
+
+    def __le__(self, other: Any) -> bool:
+        self._compared(other, 1)
+        return dt.date.__le__(self, other)
+
+    def __gt__(self, other: Any) -> bool:
+        self._compared(other, 1)
+        return dt.date.__gt__(self, other)
+
+    def __ge__(self, other: Any) -> bool:
+        self._compared(other, 0)
+        return dt.date.__ge__(self, other)
+
+    def __eq__(self, other: object) -> bool:
+        self._compared(other, 0, 1)
+        return dt.date.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        self._compared(other, 0, 1)
+        return dt.date.__ne__(self, other)
+
+    def __hash__(self) -> int:
+        self._pin()
+        return dt.date.__hash__(self)
+
+    def __reduce__(self) -> tuple:
+        self._pin()
+        return dt.date.fromordinal, (dt.date.toordinal(self),)
+
+    def __reduce_ex__(self, protocol: Any) -> tuple:
+        return self.__reduce__()
+
+
+def _pinning(name: str) -> Any:
+    base = getattr(dt.date, name)
+
+    def method(self: Today, *args: Any, **kwargs: Any) -> Any:
+        self._pin()
+        result = base(self, *args, **kwargs)
+        return _plain(result) if isinstance(result, Today) else result  # what it makes is not watched: a plain date
+
+    method.__name__ = name
+    return method
+
+
+def _pinning_field(name: str) -> property:
+    descriptor = getattr(dt.date, name)
+
+    def read(self: Today) -> int:
+        self._pin()
+        return descriptor.__get__(self)
+
+    return property(read)
+
+
+for _name in ("isoformat", "strftime", "ctime", "timetuple", "toordinal", "weekday", "isoweekday", "isocalendar",
+              "replace", "__str__", "__repr__", "__format__", "__add__", "__radd__", "__sub__", "__rsub__"):
+    setattr(Today, _name, _pinning(_name))
+for _name in ("year", "month", "day"):
+    setattr(Today, _name, _pinning_field(_name))
