@@ -13,6 +13,7 @@ import pytest
 
 from cnscd.site import render, reuse
 from tests.conftest import TODAY, git, run_cli
+from tests.datautil import append, read
 
 
 def _build(repo: Path, site: Path, *extra: str) -> str:
@@ -64,6 +65,22 @@ def test_a_commit_to_one_province_renders_that_province_only(repo: Path, tmp_pat
     again = _build(repo, tmp_path / "again")
     assert "34 provinces reused, 0 rendered, national pages reused" in again
     assert _differences(tmp_path / "again", tmp_path / "full") == []
+
+    # A withdrawal filed in another province's folder hides the number on the pages of the province the person
+    # serves in, although none of that province's files changed.
+    members = read(repo / "data", "provinces/19-thai-nguyen/members.csv")
+    person = next(row for row in members if row["phone"] and row["phone_consent"] == "true" and not row["left_on"])
+    shown = f"{person['phone'][:4]} {person['phone'][4:7]} {person['phone'][7:]}"
+    assert any(shown in page.read_text(encoding="utf-8") for page in (tmp_path / "again").glob("19-*/*/index.html"))
+    append(repo / "data", "provinces/79-ho-chi-minh/withdrawals.csv", person_id=person["person_id"],
+           requested_on=TODAY.isoformat(), channel="paper", applied_on="", notes="")
+    git(repo, "-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-qam", "rút đồng ý")
+    withdrawn = _build(repo, tmp_path / "withdrawn")
+    for path in (tmp_path / "withdrawn").rglob("*"):
+        if path.suffix in {".html", ".csv", ".json"}:
+            text = path.read_text(encoding="utf-8")
+            assert person["phone"] not in text and shown not in text, path
+    assert "0 provinces reused, 34 rendered" in withdrawn  # every province: whose person it is is not known unloaded
 
 
 def test_bundles_survive_the_site_being_deleted_and_keep_only_the_latest(tmp_path: Path) -> None:

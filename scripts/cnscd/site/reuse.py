@@ -5,7 +5,8 @@ anything is loaded: one group per province (its page, its commune pages, their d
 documents — everything under the province's folder), the national group (home, dashboards, feeds,
 find-box shards, national downloads, guides) and the standalone group (pages of communes without data,
 old-commune redirects, keyed by what they show; link previews go with the national group). A group's key
-hashes the bytes of the data files it reads (the province's own files plus the national tables), git's
+hashes the bytes of the data files it reads (the province's own files, the national tables and every
+province's withdrawals, since a withdrawal hides a person's number wherever they serve), git's
 history of it, the site code, the installed libraries' versions, the config and the build options. A
 group whose key is in the cache is linked back from there instead of being rendered; when every group is,
 the package is not even loaded. A pull request that changes one province renders that province and the
@@ -86,9 +87,9 @@ class Keys:
 
 def make_keys(settings: str, common: str, province_files: dict[str, str], whole: str, docs_digest: str,
               history: History, province_communes: dict[str, set[str]]) -> Keys:
-    """`settings`: config text and build options; `common`: the national tables' hash;
-    `province_files`: province code → hash of its folder's files; `whole`: hash of every data file; `province_communes`:
-    province code → its commune codes (for the history slice)."""
+    """`settings`: config text and build options; `common`: the national tables' hash (and every withdrawals
+    file's); `province_files`: province code → hash of its folder's files; `whole`: hash of every data file;
+    `province_communes`: province code → its commune codes (for the history slice)."""
     head = _hash(_FORMAT, code_digest(), settings)
     provinces = {}
     for code, files in province_files.items():
@@ -240,5 +241,12 @@ def plan(data_dir: Path, today: object, config_path: Path, docs_source: Path, op
     files.update({name.split("-", 1)[0]: found.scope_key(name) for name in found.scopes if name != NATIONAL_SCOPE})
     # The date is in every key: pages show what is due and late as of the build's day (validation's keys leave it out).
     settings = f"{options}\0{today}\0{Path(config_path).read_text(encoding='utf-8')}"
-    keys = make_keys(settings, found.common, files, found.whole, tree_digest(docs_source), history, communes)
+    # A withdrawal filed in one province hides that person's number on every province's pages (consent.withdrawn
+    # looks the person up country-wide), so every province's key holds every withdrawals file.
+    from .. import package
+
+    withdrawals = "".join(f"{relpath}\0{found.digests[relpath]}\0"
+                          for relpath in package.table_files(found.root, "withdrawals"))
+    keys = make_keys(settings, _hash(found.common, withdrawals), files, found.whole, tree_digest(docs_source),
+                     history, communes)
     return Bundles(Store(cache_dir().parent / "site"), keys), history
