@@ -20,6 +20,9 @@ if TYPE_CHECKING:
 
 # Law 91/2025 and Decree 13/2023 give a controller 15 days to act on a withdrawal; pages must follow.
 WITHDRAWAL_DEADLINE_DAYS = 15
+# A withdrawal names a person, who may serve in any province: wherever its file is, it can hide a number on
+# every province's pages, so whatever renders a province alone (reused pages, the live preview) reads them all.
+COUNTRY_WIDE_TABLES = ("withdrawals",)
 
 CONSENT_METHOD_VI = {
     "paper_form": "phiếu giấy có chữ ký",

@@ -12,6 +12,7 @@ from cnscd.model import Finding
 from cnscd.site.preview import server, watch
 from cnscd.site.preview.session import EVERY_PAGE, Session
 from tests.conftest import ROOT, SAMPLE, TODAY
+from tests.datautil import append, read
 
 COMMUNE = "79-ho-chi-minh/26506-phuong-vung-tau/"
 MEMBERS = "provinces/79-ho-chi-minh/members.csv"
@@ -164,6 +165,20 @@ def test_a_national_table_edit_rebuilds_everything(session):
     members = edit(session.data_dir / MEMBERS, "Dương Kim Bình,leader", "Dương Kim Bảo,leader")  # still live
     session.apply({members})
     assert "Dương Kim Bảo" in page(session, COMMUNE)
+
+
+def test_a_withdrawal_filed_in_another_province_hides_the_number_at_once(session):
+    """The person serves in Hồ Chí Minh City; the request is filed under Cao Bằng: the number leaves the open page."""
+    members = read(session.data_dir, MEMBERS)
+    person = next(row for row in members if row["phone"] and row["phone_consent"] == "true" and not row["left_on"]
+                  and row["team_id"] in page(session, COMMUNE))
+    shown = f"{person['phone'][:4]} {person['phone'][4:7]} {person['phone'][7:]}"
+    assert shown in page(session, COMMUNE)
+    append(session.data_dir, "provinces/04-cao-bang/withdrawals.csv", person_id=person["person_id"],
+           requested_on=TODAY.isoformat(), channel="paper", applied_on="", notes="")
+    update = session.apply({session.data_dir / "provinces/04-cao-bang/withdrawals.csv"})
+    assert update.paths == [EVERY_PAGE]
+    assert shown not in page(session, COMMUNE) and person["phone"] not in page(session, COMMUNE)
 
 
 def test_a_key_used_in_two_provinces_is_caught(session):

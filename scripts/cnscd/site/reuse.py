@@ -241,12 +241,12 @@ def plan(data_dir: Path, today: object, config_path: Path, docs_source: Path, op
     files.update({name.split("-", 1)[0]: found.scope_key(name) for name in found.scopes if name != NATIONAL_SCOPE})
     # The date is in every key: pages show what is due and late as of the build's day (validation's keys leave it out).
     settings = f"{options}\0{today}\0{Path(config_path).read_text(encoding='utf-8')}"
-    # A withdrawal filed in one province hides that person's number on every province's pages (consent.withdrawn
-    # looks the person up country-wide), so every province's key holds every withdrawals file.
+    # A withdrawal filed in one province can hide a number on every province's pages: each key holds them all.
     from .. import package
+    from ..consent import COUNTRY_WIDE_TABLES
 
-    withdrawals = "".join(f"{relpath}\0{found.digests[relpath]}\0"
-                          for relpath in package.table_files(found.root, "withdrawals"))
-    keys = make_keys(settings, _hash(found.common, withdrawals), files, found.whole, tree_digest(docs_source),
+    country_wide = "".join(f"{relpath}\0{found.digests[relpath]}\0" for table in COUNTRY_WIDE_TABLES
+                           for relpath in package.table_files(found.root, table))
+    keys = make_keys(settings, _hash(found.common, country_wide), files, found.whole, tree_digest(docs_source),
                      history, communes)
     return Bundles(Store(cache_dir().parent / "site"), keys), history

@@ -5,7 +5,8 @@ the loaded package, which is validated by `cnscd validate`'s own run (only the p
 changed are checked, keys across all of them); the province is derived alone (its partition and the
 national tables), and only its commune pages whose facts or figures changed are written again, through
 the build's own page writers and MkDocs' own page machinery (engine.py). A changed guide is one page.
-Anything else in data/ (units, policies, indicators, schemas) touches every province: a full rebuild.
+Anything else in data/ (units, policies, indicators, schemas) touches every province, and so does a
+withdrawal wherever it is filed (it may hide a number in any province): a full rebuild.
 
 Not refreshed until a full build: the national page «Số liệu», the find-your-village index, the theme's
 search, documents (decision drafts, reports), previews and pages of communes that lost all their data.
@@ -23,6 +24,7 @@ from pathlib import Path
 
 from ... import package
 from ...checks import Context
+from ...consent import COUNTRY_WIDE_TABLES
 from ...derive import Tally, derive
 from ...figures import compute as compute_figures
 from ...load import Dataset, Row, UnreadableData, read_csv
@@ -115,6 +117,8 @@ class Session:
             if path.is_relative_to(self.data_dir):
                 relpath = path.relative_to(self.data_dir).as_posix()
                 parts = relpath.split("/")
+                if len(parts) == 3 and parts[0] == "provinces" and Path(parts[2]).stem in COUNTRY_WIDE_TABLES:
+                    return self._rebuild()  # a withdrawal may hide a number in any province
                 if len(parts) == 3 and parts[0] == "provinces" and package.PARTITION_DIR.match(parts[1]):
                     provinces.setdefault(parts[1], set()).add(relpath)
                 elif path.suffix in (".csv", ".yaml", ".yml", ".json"):  # units, policies, schemas: everything
