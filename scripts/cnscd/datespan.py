@@ -81,30 +81,6 @@ class Today(dt.date):
             if bound is not None:
                 self.span = self.span.meet(Span(None, bound) if me < bound else Span(bound, None))
 
-    def __lt__(self, other: Any) -> bool:
-        self._compared(other, 0)
-        return dt.date.__lt__(self, other)
-
-    def __le__(self, other: Any) -> bool:
-        self._compared(other, 1)
-        return dt.date.__le__(self, other)
-
-    def __gt__(self, other: Any) -> bool:
-        self._compared(other, 1)
-        return dt.date.__gt__(self, other)
-
-    def __ge__(self, other: Any) -> bool:
-        self._compared(other, 0)
-        return dt.date.__ge__(self, other)
-
-    def __eq__(self, other: object) -> bool:
-        self._compared(other, 0, 1)
-        return dt.date.__eq__(self, other)
-
-    def __ne__(self, other: object) -> bool:
-        self._compared(other, 0, 1)
-        return dt.date.__ne__(self, other)
-
     def __hash__(self) -> int:
         self._pin()
         return dt.date.__hash__(self)
@@ -115,6 +91,17 @@ class Today(dt.date):
 
     def __reduce_ex__(self, protocol: Any) -> tuple:
         return self.__reduce__()
+
+
+def _comparing(name: str, *offsets: int) -> Any:
+    base = getattr(dt.date, name)
+
+    def method(self: Today, other: Any) -> Any:
+        self._compared(other, *offsets)
+        return base(self, other)
+
+    method.__name__ = name
+    return method
 
 
 def _pinning(name: str) -> Any:
@@ -139,6 +126,10 @@ def _pinning_field(name: str) -> property:
     return property(read)
 
 
+# The boundary of each comparison: `other` for < and >=, the day after it for <= and >, both for == and !=.
+for _name, _offsets in (("__lt__", (0,)), ("__ge__", (0,)), ("__le__", (1,)), ("__gt__", (1,)),
+                        ("__eq__", (0, 1)), ("__ne__", (0, 1))):
+    setattr(Today, _name, _comparing(_name, *_offsets))
 for _name in ("isoformat", "strftime", "ctime", "timetuple", "toordinal", "weekday", "isoweekday", "isocalendar",
               "replace", "__str__", "__repr__", "__format__", "__add__", "__radd__", "__sub__", "__rsub__"):
     setattr(Today, _name, _pinning(_name))
