@@ -6,18 +6,20 @@ province (and the national pages) only, and the site is byte for byte the one a 
 
 from __future__ import annotations
 
+import datetime as dt
 import filecmp
 from pathlib import Path
 
 import pytest
 
+from cnscd.history.log import History
 from cnscd.site import render, reuse
 from tests.conftest import TODAY, git, run_cli
 from tests.datautil import append, read
 
 
-def _build(repo: Path, site: Path, *extra: str) -> str:
-    result = run_cli("build", "--data", str(repo / "data"), "--site-dir", str(site), "--today", TODAY.isoformat(),
+def _build(repo: Path, site: Path, *extra: str, today: dt.date = TODAY) -> str:
+    result = run_cli("build", "--data", str(repo / "data"), "--site-dir", str(site), "--today", today.isoformat(),
                      *extra, check=True)
     return result.stdout
 
@@ -66,8 +68,8 @@ def test_a_commit_to_one_province_renders_that_province_only(repo: Path, tmp_pat
     assert "34 provinces reused, 0 rendered, national pages reused" in again
     assert _differences(tmp_path / "again", tmp_path / "full") == []
 
-    # A withdrawal filed in another province's folder hides the number on the pages of the province the person
-    # serves in, although none of that province's files changed.
+    # The next day, a withdrawal filed in another province's folder hides the number on the pages of the province
+    # the person serves in, although none of that province's files changed.
     members = read(repo / "data", "provinces/19-thai-nguyen/members.csv")
     person = next(row for row in members if row["phone"] and row["phone_consent"] == "true" and not row["left_on"])
     shown = f"{person['phone'][:4]} {person['phone'][4:7]} {person['phone'][7:]}"
@@ -75,13 +77,31 @@ def test_a_commit_to_one_province_renders_that_province_only(repo: Path, tmp_pat
     append(repo / "data", "provinces/79-ho-chi-minh/withdrawals.csv", person_id=person["person_id"],
            requested_on=TODAY.isoformat(), channel="paper", applied_on="", notes="")
     git(repo, "-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-qam", "rút đồng ý")
-    withdrawn = _build(repo, tmp_path / "withdrawn")
+    tomorrow = TODAY + dt.timedelta(days=1)
+    withdrawn = _build(repo, tmp_path / "withdrawn", today=tomorrow)
     for path in (tmp_path / "withdrawn").rglob("*"):
         if path.suffix in {".html", ".csv", ".json"}:
             text = path.read_text(encoding="utf-8")
             assert person["phone"] not in text and shown not in text, path
     assert "0 provinces reused, 34 rendered" in withdrawn  # every province: whose person it is is not known unloaded
+    # The pages of old communes do not change with the day or a withdrawal: the same files, linked from the cache.
+    redirect = next((tmp_path / "again").glob("xa-cu/*/index.html")).relative_to(tmp_path / "again")
+    assert (tmp_path / "withdrawn" / redirect).stat().st_ino == (tmp_path / "again" / redirect).stat().st_ino
+    _build(repo, tmp_path / "full-tomorrow", "--no-reuse", today=tomorrow)
+    assert _differences(tmp_path / "withdrawn", tmp_path / "full-tomorrow") == []
 
+
+def test_the_day_is_in_the_keys_of_pages_that_show_what_is_due_only() -> None:
+    """Province and national pages say what is late as of the build's day; data packages and old communes' pages
+    do not. A withdrawal anywhere changes every province's pages and packages."""
+    given = {"settings": "s", "common": "national tables", "country_wide": "withdrawals", "province_files": {"04": "f"},
+             "whole": "all", "docs_digest": "docs", "history": History(), "province_communes": {"04": {"01273"}}}
+    today, tomorrow = (reuse.make_keys(today=day, **given) for day in ("2026-11-22", "2026-11-23"))
+    assert today.provinces != tomorrow.provinces and today.national != tomorrow.national
+    assert today.packages == tomorrow.packages and today.base == tomorrow.base
+    withdrawn = reuse.make_keys(today="2026-11-22", **{**given, "country_wide": "another withdrawal"})
+    assert withdrawn.provinces != today.provinces and withdrawn.packages != today.packages
+    assert withdrawn.base == today.base
 
 def test_bundles_survive_the_site_being_deleted_and_keep_only_the_latest(tmp_path: Path) -> None:
     """Files are hard links: deleting or replacing the site's copy leaves the cached one whole."""

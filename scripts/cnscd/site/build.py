@@ -302,7 +302,7 @@ def build_site(data_dir: Path, site_dir: Path, today: dt.date | None = None, bas
         national = downloads.write_national(docs / "du-lieu", lambda: downloads.national_rows(derived),
                                             {"today": today.isoformat()})
         packs = downloads.publish_packages(ctx.dataset, docs / "du-lieu", derived,
-                                           *((bundles.keys.provinces, bundles.store.root / "goi-du-lieu") if bundles else ()))
+                                           *((bundles.keys.packages, bundles.store.root / "goi-du-lieu") if bundles else ()))
         downloads.write_listing(docs / "du-lieu-mo.md", derived, national, packs)
         # Link previews are files like the downloads: beside the pages, in the national group.
         standalone.write_previews(docs, derived, ctx.units, preview_cache or previews.default_cache())

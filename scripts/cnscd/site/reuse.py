@@ -7,7 +7,8 @@ find-box shards, national downloads, guides) and the standalone group (pages of 
 old-commune redirects, keyed by what they show; link previews go with the national group). A group's key
 hashes the bytes of the data files it reads (the province's own files, the national tables and every
 province's withdrawals, since a withdrawal hides a person's number wherever they serve), git's
-history of it, the site code, the installed libraries' versions, the config and the build options. A
+history of it, the site code, the installed libraries' versions, the config, the build options and the
+day (what is due and late depends on it; not for the standalone group and the data package zips). A
 group whose key is in the cache is linked back from there instead of being rendered; when every group is,
 the package is not even loaded. A pull request that changes one province renders that province and the
 national group only.
@@ -21,7 +22,7 @@ import importlib.metadata
 import json
 import os
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import filedigest
@@ -82,21 +83,26 @@ class Keys:
 
     provinces: dict[str, str]
     national: str
-    base: str  # the code, the config, the options and the national tables: what every group depends on
+    base: str  # the code, the config, the options and the national tables: what every group depends on (not the day)
+    packages: dict[str, str] = field(default_factory=dict)  # province code → its data package zip's key (not the day)
 
 
-def make_keys(settings: str, common: str, province_files: dict[str, str], whole: str, docs_digest: str,
-              history: History, province_communes: dict[str, set[str]]) -> Keys:
-    """`settings`: config text and build options; `common`: the national tables' hash (and every withdrawals
-    file's); `province_files`: province code → hash of its folder's files; `whole`: hash of every data file;
-    `province_communes`: province code → its commune codes (for the history slice)."""
+def make_keys(settings: str, today: str, common: str, country_wide: str, province_files: dict[str, str], whole: str,
+              docs_digest: str, history: History, province_communes: dict[str, set[str]]) -> Keys:
+    """`settings`: config text and build options; `today`: the build's day; `common`: the national tables' hash;
+    `country_wide`: every withdrawals file's hash; `province_files`: province code → hash of its folder's files;
+    `whole`: hash of every data file; `province_communes`: province code → its commune codes (for the history slice).
+
+    Province and national pages show what is due and late as of the build's day, so their keys hold it; the data
+    package zips and the standalone pages (communes without data, old communes) do not change with it."""
     head = _hash(_FORMAT, code_digest(), settings)
-    provinces = {}
+    provinces, packages = {}, {}
     for code, files in province_files.items():
-        provinces[code] = _hash(head, common, code, files,
+        provinces[code] = _hash(head, today, common, country_wide, code, files,
                                 history_slice(history, code, province_communes.get(code, set())))
-    everything = _hash(head, whole, docs_digest, _history_digest(history))
-    return Keys(provinces, _hash("national", everything), _hash(head, common))
+        packages[code] = _hash(head, "package", common, country_wide, code, files)
+    everything = _hash(head, today, whole, docs_digest, _history_digest(history))
+    return Keys(provinces, _hash("national", everything), _hash(head, common), packages)
 
 
 def _link_tree(source: str, target: str, skip_top: frozenset[str] = frozenset()) -> int:
@@ -239,14 +245,13 @@ def plan(data_dir: Path, today: object, config_path: Path, docs_source: Path, op
     # A province without a folder of its own still has a page (from the national tables alone).
     files = dict.fromkeys(communes, "")
     files.update({name.split("-", 1)[0]: found.scope_key(name) for name in found.scopes if name != NATIONAL_SCOPE})
-    # The date is in every key: pages show what is due and late as of the build's day (validation's keys leave it out).
-    settings = f"{options}\0{today}\0{Path(config_path).read_text(encoding='utf-8')}"
+    settings = f"{options}\0{Path(config_path).read_text(encoding='utf-8')}"
     # A withdrawal filed in one province can hide a number on every province's pages: each key holds them all.
     from .. import package
     from ..consent import COUNTRY_WIDE_TABLES
 
     country_wide = "".join(f"{relpath}\0{found.digests[relpath]}\0" for table in COUNTRY_WIDE_TABLES
                            for relpath in package.table_files(found.root, table))
-    keys = make_keys(settings, _hash(found.common, country_wide), files, found.whole, tree_digest(docs_source),
-                     history, communes)
+    keys = make_keys(settings, str(today), found.common, _hash(country_wide), files, found.whole,
+                     tree_digest(docs_source), history, communes)
     return Bundles(Store(cache_dir().parent / "site"), keys), history
