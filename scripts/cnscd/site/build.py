@@ -41,6 +41,7 @@ from .pages import (  # noqa: F401 - also used from here by `cnscd serve` and th
     write_province_page,
 )
 from .reportpass import Loading
+from .themeassets import drop_unused
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 
@@ -384,6 +385,7 @@ def _finish(report: BuildReport, work: Path, docs: Path, docs_source: Path, site
     workdir.set_aside(docs, docs_source, aside)
     report.spliced = run_engine_spliced(config_file, engine, docs, site_dir, spliced, work / "spliced", base_url)
     workdir.put_back(aside, site_dir)
+    drop_unused(site_dir)  # the theme's source maps, other languages' search packs
     pwa.write_pwa(site_dir, base)
     lap("engine")
     staging = work / "standalone"  # written apart, so the reuse cache can keep exactly these files
