@@ -40,6 +40,9 @@
     // The report form sends only the team; its commune box helps to find the team and is not sent.
     var communeBox = function () { return form.querySelector('[data-field="commune_code"], [data-pick="commune_code"]'); };
     var state = { index: null, province: null, provinceCode: "", commune: { villages: [], teams: [] }, communeCode: "" };
+    // Each chooser's drawing, run again when its list arrives: on a slow line people type before it has.
+    var redraw = {};
+    function drawn(which) { if (redraw[which]) { redraw[which](); } }
     var saving = null;
 
     if (intake) { form.querySelectorAll("[data-intake-only]").forEach(function (n) { n.hidden = false; }); }
@@ -59,6 +62,7 @@
       return getJSON(new URL(code + ".json", dataBase).href).then(function (data) {
         state.province = data; state.provinceCode = code;
         if (provinceSelect) { provinceSelect.value = code; }
+        drawn("commune");
         return data;
       }).catch(function () { return null; });
     }
@@ -70,7 +74,7 @@
       if (code === state.communeCode) { return Promise.resolve(state.commune); }
       return getJSON(new URL("xa/" + encodeURIComponent(code) + ".json", dataBase).href).catch(function () {
         return { villages: [], teams: [] }; // no village or team recorded there yet (or offline, never opened)
-      }).then(function (data) { state.commune = data; state.communeCode = code; return data; });
+      }).then(function (data) { state.commune = data; state.communeCode = code; drawn("team"); return data; });
     }
     function teamsHere() { return state.commune.teams || []; }
     function showChosen(which, text) {
@@ -135,6 +139,7 @@
       }
       input.addEventListener("input", draw);
       input.addEventListener("focus", draw);
+      redraw[which] = draw;
     }
     chooser("commune", function () { return (state.province || {}).communes || []; },
       function (c) { return [c[1], c[0]]; }, function (c) { pickCommune(c[0]); }, false);

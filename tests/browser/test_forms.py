@@ -111,6 +111,27 @@ def test_roster_form_as_an_officer_fills_it(page, intake_site):
     assert "0900000903" not in "".join(files.values())  # no consent: the number is stored nowhere
 
 
+def test_a_commune_typed_before_its_province_list_arrives_is_offered_when_it_does(page, intake_site):
+    """On a slow line people type before the province's communes have arrived: the list is drawn again then."""
+    held = []
+    page.route(re.compile(r".*/bieu-mau/du-lieu/79\.json$"), lambda route: held.append(route))
+    open_form(page, intake_site, "to/")
+    page.get_by_label("Tỉnh/thành phố").select_option(label="Thành phố Hồ Chí Minh")
+    page.get_by_label("Tìm xã/phường").fill("vung tau")
+    choices = page.locator("[data-choices=commune]")
+    expect(choices).to_contain_text("Không thấy")
+    for _ in range(100):  # the held request reaches the handler while Playwright waits (at most 5 s)
+        if held:
+            break
+        page.wait_for_timeout(50)
+    held[0].continue_()
+    expect(choices.locator("button", has_text="Phường Vũng Tàu")).to_be_visible()
+    choices.scroll_into_view_if_needed()
+    shot(page, "to-slow-list")
+    choices.locator("button", has_text="Phường Vũng Tàu").click()
+    assert page.locator('[data-field="commune_code"]').input_value() == "26506"
+
+
 def test_report_form_with_a_vietnamese_period(page, intake_site):
     before = set(intake_site.branches())
     open_form(page, intake_site, "bao-cao/?xa=26506")  # the commune page's link
