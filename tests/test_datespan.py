@@ -9,7 +9,7 @@ import pickle
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cnscd.datespan import Span, Today
+from cnscd.datespan import Span, Today, apart, span_of, unwatched, within, year_of
 
 OPERATORS = [operator.lt, operator.le, operator.gt, operator.ge, operator.eq, operator.ne]
 DAY = dt.timedelta(days=1)
@@ -65,3 +65,39 @@ def test_spans_meet_and_travel_as_json() -> None:
     assert met == Span(BASE, BASE + 3 * DAY) and Span.from_json(met.as_json()) == met
     assert Span.from_json(Span().as_json()) == Span() and Span().holds(dt.date.min)
     assert not met.holds(BASE + 3 * DAY) and met.holds(BASE + 2 * DAY) and not met.holds(BASE - DAY)
+
+
+@given(days)
+def test_the_year_narrows_the_span_to_that_year_only(today: dt.date) -> None:
+    watched = Today(today)
+    assert year_of(watched) == today.year == year_of(today)
+    assert watched.span == Span(dt.date(today.year, 1, 1), dt.date(today.year + 1, 1, 1))
+
+
+def test_a_value_read_unwatched_narrows_nothing_until_the_caller_says_which_days_keep_it() -> None:
+    watched = Today(BASE)
+    assert type(unwatched(watched)) is dt.date and unwatched(watched) == BASE and watched.span == Span()
+    within(watched, BASE - DAY, BASE + 2 * DAY)
+    assert watched.span == Span(BASE - DAY, BASE + 2 * DAY)
+    within(BASE, BASE + DAY, BASE + 2 * DAY)  # a plain date: nothing to note (and nothing checked)
+    try:
+        within(watched, BASE + DAY, BASE + 2 * DAY)
+    except ValueError as error:
+        assert "2026-11-22" in str(error)
+    else:
+        raise AssertionError("a day outside the days it is said to hold for must be refused")
+
+
+def test_each_block_apart_gets_the_span_of_what_it_did_and_the_day_keeps_them_all() -> None:
+    watched = Today(BASE)
+    assert watched < BASE + 10 * DAY  # before the blocks: in neither block's span
+    with apart(watched) as first:
+        assert watched >= BASE - 3 * DAY
+    with apart(watched) as second:
+        assert watched < BASE + 2 * DAY
+    assert first.span == Span(BASE - 3 * DAY, None) and second.span == Span(None, BASE + 2 * DAY)
+    assert watched.span == Span(BASE - 3 * DAY, BASE + 2 * DAY)
+    assert span_of(watched) == watched.span and span_of(BASE) == Span()
+    with apart(BASE) as plain:
+        assert BASE.year == 2026
+    assert plain.span == Span()

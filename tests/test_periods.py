@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from cnscd import periods
+from cnscd.datespan import Span, Today
 from cnscd.periods import BadInput, parse_vi_date, parse_vi_period
 
 
@@ -52,3 +53,18 @@ def test_bad_periods(text: str, impossible: bool) -> None:
 
 def test_a_year_only_where_allowed() -> None:
     assert parse_vi_period("năm 2026", allow_year=True) == "2026"
+
+
+@pytest.mark.parametrize(("day", "quarterly", "period", "first", "after"), [
+    (dt.date(2026, 11, 22), False, "2026-11", dt.date(2026, 11, 1), dt.date(2026, 12, 1)),
+    (dt.date(2026, 12, 31), False, "2026-12", dt.date(2026, 12, 1), dt.date(2027, 1, 1)),
+    (dt.date(2026, 11, 22), True, "2026-Q4", dt.date(2026, 10, 1), dt.date(2027, 1, 1)),
+    (dt.date(2026, 1, 1), True, "2026-Q1", dt.date(2026, 1, 1), dt.date(2026, 4, 1)),
+])
+def test_the_period_of_a_watched_day_holds_for_exactly_the_days_of_that_period(day, quarterly, period, first, after):
+    """The site's due period is computed from the build's day: a page made on any day of the period is the same."""
+    watched = Today(day)
+    assert periods.period_of(watched, quarterly) == period == periods.period_of(day, quarterly)
+    assert watched.span == Span(first, after)
+    assert periods.period_of(first - dt.timedelta(days=1), quarterly) != period
+    assert periods.period_of(after, quarterly) != period

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from . import package, periods
+from . import datespan, package, periods
 from .load import Dataset, Row, parse_date
 from .load import schema as load_schema
 from .model import Finding, Level, Role, Scheme, Severity, Status
@@ -40,6 +40,7 @@ class Context:
     members_by_team: dict[str, list[Row]] = field(init=False)
     string_fields: dict[str, set[str]] = field(init=False)
     _active: dict[str, list[Row]] = field(init=False, default_factory=dict)
+    _days: dict[str, datespan.Today] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.units is None:
@@ -64,6 +65,20 @@ class Context:
             if (joined is None or joined <= self.today) and (left is None or left > self.today):
                 result.append(member)
         return result
+
+    def day_in(self, province_code: str) -> dt.date:
+        """`today` as one province's results use it. A watched day (datespan) gets a watched copy per province, so
+        one province's deadlines and planned trainings do not end the days another province's pages hold for."""
+        if not isinstance(self.today, datespan.Today):
+            return self.today
+        day = self._days.get(province_code)
+        if day is None:
+            day = self._days[province_code] = datespan.Today(self.today)
+        return day
+
+    def province_span(self, province_code: str) -> datespan.Span:
+        """The days on which what was done with `today`, everywhere and for this province, gives the same answers."""
+        return datespan.span_of(self.today).meet(datespan.span_of(self._days.get(province_code, self.today)))
 
     def current_commune(self, team: Row) -> str | None:
         """The 2025 commune a team serves now, if it can be told."""

@@ -6,11 +6,16 @@ records each comparison made with it and narrows its `span`, the days on which e
 comparisons gives the same answer. Anything else that reads its value (printing it, arithmetic, its year,
 hashing, pickling) pins the span to this one day: a use nobody foresaw costs a re-run, never a stale answer.
 A result stored with its span is right for any day inside it.
+
+Code that needs a value of the date (the month a day falls in) reads it with `unwatched` and then says, with
+`within`, which days give the same value; `year_of` and `periods.period_of` do so.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -135,3 +140,48 @@ for _name in ("isoformat", "strftime", "ctime", "timetuple", "toordinal", "weekd
     setattr(Today, _name, _pinning(_name))
 for _name in ("year", "month", "day"):
     setattr(Today, _name, _pinning_field(_name))
+
+
+def unwatched(day: dt.date) -> dt.date:
+    """The plain date, read without narrowing the span: the caller narrows it (`within`) to the days on which what
+    it makes of the value stays the same, or uses the value only where the day is not part of the result."""
+    return _plain(day)
+
+
+def within(day: dt.date, start: dt.date, end: dt.date) -> None:
+    """Note that a result holds on the days from `start` (inclusive) to `end` (exclusive) around `day`: a watched
+    day's span narrows to them (it must lie inside); a plain date is left as it is."""
+    if isinstance(day, Today) and not (day >= start and day < end):  # the comparisons are what narrows
+        raise ValueError(f"{_plain(day)} is not in [{start}, {end})")
+
+
+def year_of(day: dt.date) -> int:
+    """The day's year; a watched day's span narrows to that year."""
+    year = dt.date.year.__get__(day)
+    within(day, dt.date(year, 1, 1), dt.date(year + 1, 1, 1) if year < dt.MAXYEAR else dt.date.max)
+    return year
+
+
+def span_of(day: dt.date) -> Span:
+    """The days on which what was done with `day` so far gives the same answers (all days for a plain date)."""
+    return day.span if isinstance(day, Today) else Span()
+
+
+@dataclass
+class Seen:
+    span: Span = Span()
+
+
+@contextmanager
+def apart(day: dt.date) -> Iterator[Seen]:
+    """The span of what the block alone does with `day` (in `Seen.span` once it ends), so that each of several
+    results made one after another gets its own; the day's own span is narrowed by the block as usual."""
+    seen = Seen()
+    if not isinstance(day, Today):
+        yield seen
+        return
+    before, day.span = day.span, Span()
+    try:
+        yield seen
+    finally:
+        seen.span, day.span = day.span, before.meet(day.span)

@@ -212,7 +212,7 @@ def _person(member: Row, withdrawals: Mapping[str, dt.date]) -> Person:
 def _policies(ctx: Context) -> dict[str, Policy]:
     found = {}
     for code in ctx.units.provinces:
-        row = ctx.policy(code, ctx.today)
+        row = ctx.policy(code, ctx.day_in(code))
         if row is not None:
             found[code] = Policy(int(row["min_team_size"]), row["report_cadence"], int(row["report_deadline_day"]),
                                  row["source"])
@@ -246,7 +246,7 @@ def derive(ctx: Context, sent: dict[str, dict[str, dt.date | None]] | None = Non
     → the day its report was last submitted, when the build has it already (figures' `add_reports`)."""
     units, today = ctx.units, ctx.today
     policies = _policies(ctx)
-    due = {code: due_period(policy, today) for code, policy in policies.items()}
+    due = {code: due_period(policy, ctx.day_in(code)) for code, policy in policies.items()}
     submissions = _submissions(ctx) if sent is None else sent
     withdrawals = withdrawals_by_person(ctx.dataset)
     decisions = ctx.dataset.index("decisions", "decision_id")

@@ -7,6 +7,8 @@ import datetime as dt
 import functools
 import re
 
+from . import datespan
+
 _PERIOD = re.compile(r"^(?P<year>[0-9]{4})(?:-(?:(?P<month>0[1-9]|1[0-2])|Q(?P<quarter>[1-4])))?$")
 
 
@@ -42,9 +44,12 @@ def due_date(period: str, deadline_day: int) -> dt.date | None:
 
 
 def period_of(day: dt.date, quarterly: bool) -> str:
-    if quarterly:
-        return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
-    return f"{day.year}-{day.month:02d}"
+    """The month or quarter a day falls in (a watched day's span narrows to that period)."""
+    plain = datespan.unwatched(day)
+    found = f"{plain.year}-Q{(plain.month - 1) // 3 + 1}" if quarterly else f"{plain.year}-{plain.month:02d}"
+    first, last = parse(found)  # type: ignore[misc]
+    datespan.within(day, first, last + dt.timedelta(days=1))
+    return found
 
 
 def previous(period: str) -> str:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from cnscd.checks import Context
+from cnscd.datespan import Span, Today
 from cnscd.derive import derive
 from cnscd.history.log import History
 from cnscd.load import load
@@ -134,6 +135,32 @@ def test_without_git_a_commune_is_dated_by_its_newest_row(data_copy):
     dated = History(commune_updated={CODE: dt.date(2026, 5, 1)})
     posters.date_communes(dated, ctx)
     assert dated.commune_updated[CODE] == dt.date(2026, 5, 1)
+
+    # On the build's day, watched, each province's dates say on which days they stay the same: from the newest
+    # date they took to the first later date they left out (here the training planned in 30 days, or sooner).
+    def dates(day: dt.date) -> tuple[dict, Context]:
+        found, ctx = History(), Context(load(data_copy), day)
+        posters.date_communes(found, ctx)
+        return {code: day for code, day in found.commune_updated.items()
+                if ctx.units.communes[code]["province_code"] == "79"}, ctx
+
+    found, ctx = dates(Today(TODAY))
+    assert found == dates(TODAY)[0] and found[CODE] == withdrawn
+    span = ctx.province_span("79")
+    assert span.start == withdrawn and TODAY < span.end <= TODAY + dt.timedelta(days=30)
+    assert dates(span.end - dt.timedelta(days=1))[0] == found
+    assert dates(span.start - dt.timedelta(days=1))[0] != found
+    assert ctx.province_span("04") != span  # another province's dates are its own
+
+
+def test_the_newest_report_up_to_a_watched_day_holds_until_a_later_one_counts():
+    rows = [{"team_id": "a", "submitted_on": "2026-11-02"}, {"team_id": "a", "submitted_on": "2026-11-30"},
+            {"team_id": "b", "submitted_on": "2026-10-05"}, {"team_id": "b", "submitted_on": ""}]
+    newest: dict[str, str] = {}
+    watched = Today(TODAY)
+    posters.add_newest(newest, rows, watched)
+    assert newest == {"a": "2026-11-02", "b": "2026-10-05"}
+    assert watched.span == Span(dt.date(2026, 11, 2), dt.date(2026, 11, 30))
 
 
 def test_build_with_posters_stops_at_once_without_chromium(tmp_path):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -9,6 +11,7 @@ import pytest
 import yaml
 
 from cnscd.checks import Context
+from cnscd.datespan import Today
 from cnscd.derive import derive
 from cnscd.load import load
 from cnscd.site import render
@@ -88,6 +91,22 @@ def test_pages_without_the_theme_carry_preview_tags_and_the_privacy_link():
 def test_commune_without_data_says_how_to_register_teams():
     html = render.render_commune_empty("26740", "Phường Sài Gòn", "Thành phố Hồ Chí Minh", [], META)
     assert '<a class="cnscd-button" href="../../bieu-mau/to/?xa=26740">Gửi danh sách tổ của Phường Sài Gòn</a>' in html
+
+
+def test_a_planned_training_is_upcoming_through_its_day_and_a_watched_build_day_knows_it(derived):
+    """Ho Chi Minh City's sample plans a training in Phường Vũng Tàu on 25/11: upcoming on the 22nd (the pages'
+    day, watched) up to the 25th itself, no longer on the 26th; the page's span ends there."""
+    c = commune(derived, "26506")
+    p = province(derived, c.province_code)
+
+    def upcoming(day: dt.date) -> bool:
+        page = render.render_commune_pages(dataclasses.replace(derived, today=day), p, c, URL,
+                                           board={"updated": dt.date(2026, 11, 1)})[""]  # the poster's data date
+        return "Lớp tập huấn sắp tới" in page
+
+    watched = Today(TODAY)
+    assert upcoming(watched) and upcoming(dt.date(2026, 11, 25)) and not upcoming(dt.date(2026, 11, 26))
+    assert watched.span.end == dt.date(2026, 11, 26)
 
 
 def test_no_repeated_words_in_trainings(derived):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import filecmp
+import json
 from pathlib import Path
 
 import pytest
@@ -91,17 +92,54 @@ def test_a_commit_to_one_province_renders_that_province_only(repo: Path, tmp_pat
     assert _differences(tmp_path / "withdrawn", tmp_path / "full-tomorrow") == []
 
 
-def test_the_day_is_in_the_keys_of_pages_that_show_what_is_due_only() -> None:
-    """Province and national pages say what is late as of the build's day; data packages and old communes' pages
-    do not. A withdrawal anywhere changes every province's pages and packages."""
+def test_the_day_is_in_the_national_key_only() -> None:
+    """The national pages say what is late as of the build's day; a province's bundle keeps the days it holds for
+    instead (next test); data packages and old communes' pages do not depend on the day. A withdrawal anywhere
+    changes every province's pages and packages."""
     given = {"settings": "s", "common": "national tables", "country_wide": "withdrawals", "province_files": {"04": "f"},
              "whole": "all", "docs_digest": "docs", "history": History(), "province_communes": {"04": {"01273"}}}
     today, tomorrow = (reuse.make_keys(today=day, **given) for day in ("2026-11-22", "2026-11-23"))
-    assert today.provinces != tomorrow.provinces and today.national != tomorrow.national
-    assert today.packages == tomorrow.packages and today.base == tomorrow.base
+    assert today.national != tomorrow.national
+    assert today.provinces == tomorrow.provinces and today.packages == tomorrow.packages and today.base == tomorrow.base
     withdrawn = reuse.make_keys(today="2026-11-22", **{**given, "country_wide": "another withdrawal"})
     assert withdrawn.provinces != today.provinces and withdrawn.packages != today.packages
     assert withdrawn.base == today.base
+
+
+def _spans(cache: Path) -> dict[str, tuple[dt.date, dt.date]]:
+    """Province code → the days its bundle holds for."""
+    found = {}
+    for meta in (cache / "site").glob("tinh-*/*/meta.json"):
+        first, after = json.loads(meta.read_text(encoding="utf-8"))["span"]
+        found[meta.parent.parent.name.removeprefix("tinh-")] = (dt.date.fromisoformat(first), dt.date.fromisoformat(after))
+    return found
+
+
+def test_a_later_days_build_renders_only_the_provinces_whose_pages_that_day_changes(
+        repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Province pages say which period is due and who is late as of the build's day. A bundle keeps the days on
+    which every comparison made with that day for its province gives the same answer (datespan): on those days it
+    is linked back; past them (its deadline passed, a training it plans was held, a new month) it is rendered
+    again. Either way the site is the one a full render of that day gives."""
+    monkeypatch.setenv("CNSCD_CACHE_DIR", str(tmp_path / "cache"))
+    assert "0 provinces reused, 34 rendered" in _build(repo, tmp_path / "today")
+    spans = _spans(tmp_path / "cache")
+    tomorrow = TODAY + dt.timedelta(days=1)
+    assert len(spans) == 34 and all(first <= TODAY and tomorrow < after for first, after in spans.values())
+
+    # The sample's reports are due on the 25th in Cao Bằng (04) and on the 20th in Ho Chi Minh City (79), whose
+    # Phường Vũng Tàu plans a training on the 25th; most provinces have no reporting policy.
+    later = TODAY.replace(day=26)
+    crossed = {code for code, (first, after) in spans.items() if not first <= later < after}
+    assert {"04", "79"} <= crossed and len(crossed) < 34
+    built = _build(repo, tmp_path / "later", today=later)
+    assert f"{34 - len(crossed)} provinces reused, {len(crossed)} rendered, national pages rendered" in built
+    _build(repo, tmp_path / "later-full", "--no-reuse", today=later)
+    assert _differences(tmp_path / "later", tmp_path / "later-full") == []
+    changed = {path.split("-", 1)[0] for path in _differences(tmp_path / "today", tmp_path / "later")
+               if path[:2].isdigit() and path.endswith("index.html")}
+    assert {"04", "79"} <= changed <= crossed  # the day did change what their pages show, and no other's
+
 
 def test_bundles_survive_the_site_being_deleted_and_keep_only_the_latest(tmp_path: Path) -> None:
     """Files are hard links: deleting or replacing the site's copy leaves the cached one whole."""

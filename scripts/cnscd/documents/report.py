@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .. import periods
+from .. import datespan, periods
 from ..checks import Context
 from ..derive import REPORT_STATUS_VI, ReportStatus, percent
 from ..figures import (
@@ -71,7 +71,7 @@ class Report:
     signer: str
     reporter: str  # the issuer inside a sentence: «Ủy ban nhân dân xã Bình Sơn»
     period: str
-    today: dt.date  # the day the figures are taken
+    today: dt.date  # the day the figures are taken: a plain date, left out of the document cache's key (site.py)
     year: int
     written_on: dt.date | None = None  # the date line; the day the figures are taken when None
     parts: list[Part] = field(default_factory=list)
@@ -334,7 +334,7 @@ def build_report(ctx: Context, figures: Figures, period: str, *, commune: str | 
         report = Report("commune", commune, row["name"], "", f"ỦY BAN NHÂN DÂN\n{row['name'].upper()}", "BC-UBND",
                         report_place, f"Sở Khoa học và Công nghệ {province_in_text(facts.name)}",
                         "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH", f"Ủy ban nhân dân {_in_text(row['name'])}", period,
-                        ctx.today, figures.year)
+                        datespan.unwatched(ctx.today), figures.year)
         teams = [(row["name"], team) for team in place_figures.teams]
         reconfirm = [(row["name"], item) for item in place_figures.reconfirmations]
         missing, coverage, source, wide = place_figures.villages_without, place_figures.coverage, place_figures, False
@@ -346,7 +346,8 @@ def build_report(ctx: Context, figures: Figures, period: str, *, commune: str | 
         check_period(facts, period, ctx.today)
         report = Report("province", facts.code, facts.name, f"UBND {facts.name.upper()}", "SỞ KHOA HỌC VÀ CÔNG NGHỆ",
                         "BC-SKHCN", _place(facts.name, ("Tỉnh ",)), "Bộ Khoa học và Công nghệ", "GIÁM ĐỐC",
-                        f"Sở Khoa học và Công nghệ {province_in_text(facts.name)}", period, ctx.today,
+                        f"Sở Khoa học và Công nghệ {province_in_text(facts.name)}", period,
+                        datespan.unwatched(ctx.today),
                         figures.year)
         teams = [(c.name, team) for c in facts.communes.values() for team in c.teams]
         reconfirm = [(c.name, item) for c in facts.communes.values() for item in c.reconfirmations]

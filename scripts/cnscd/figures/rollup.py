@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .. import package, periods
+from .. import datespan, package, periods
 from ..checks import Context
 from ..derive import Derived, TeamFacts, note_submission
 from ..load import Row, parse_date
@@ -103,12 +103,12 @@ def _trainings(ctx: Context, province_of: dict[str, str]) -> dict[str, list[Trai
     """Planned trainings from today on, per province (a commune's or the whole province's)."""
     found: dict[str, list[Training]] = defaultdict(list)
     for row in ctx.dataset.rows("trainings"):
-        day = parse_date(row["held_on"])
-        planned = row["status"] == "planned" or (not row["status"] and day is not None and day > ctx.today)
-        if not planned or day is None or day < ctx.today:
-            continue
         province = province_of.get(row["commune_code"]) or package.partition_of(row.file)
-        if province:
+        if not province:
+            continue
+        day, today = parse_date(row["held_on"]), ctx.day_in(province)
+        planned = row["status"] == "planned" or (not row["status"] and day is not None and day > today)
+        if planned and day is not None and day >= today:
             found[province].append(Training(row["held_on"], "planned", row["topic"], row["platform"], row["mode"],
                                             row["place"], row["trainer"], row["participants"], row["commune_code"]))
     for items in found.values():
@@ -153,7 +153,7 @@ def compute(ctx: Context, derived: Derived, reports: Reports | None = None) -> F
     """Every figure of the build, from the checked dataset and the site's derived facts; `reports`: the sums of
     the report rows (`add_reports`) when the build took them already (they are used up here)."""
     today, units = ctx.today, ctx.units
-    year = today.year
+    year = datespan.year_of(today)
     order = {pillar.value: index for index, pillar in enumerate(Pillar)}
     indicators = sorted(ctx.dataset.rows("indicators"), key=lambda r: (order.get(r["pillar"], 9), r["code"]))
     targets = year_targets(ctx.dataset.rows("targets"), year)
@@ -162,7 +162,7 @@ def compute(ctx: Context, derived: Derived, reports: Reports | None = None) -> F
 
     provinces: dict[str, ProvinceFigures] = {}
     for facts in derived.provinces:
-        row = ctx.policy(facts.code, today)
+        row = ctx.policy(facts.code, ctx.day_in(facts.code))
         strip = strip_periods(facts.due_period) if facts.due_period else []
         provinces[facts.code] = ProvinceFigures(facts.code, facts.name, facts.slug, facts.policy,
                                                 parse_date(row["reconfirm_by"]) if row else None, strip)
@@ -175,7 +175,8 @@ def compute(ctx: Context, derived: Derived, reports: Reports | None = None) -> F
             continue
         province = provinces.get(units.communes[code]["province_code"])
         decision = decisions.get(team["decision_id"])
-        state = reconfirmation(team, decision, code, province.reconfirm_by if province else None, today)
+        state = reconfirmation(team, decision, code, province.reconfirm_by if province else None,
+                               ctx.day_in(province.code) if province else today)
         if state is not None:
             reconfirmed[code].append(Reconfirmation(
                 team["team_id"], team["name"], code, state, decision["number"] if decision else "",
@@ -187,7 +188,7 @@ def compute(ctx: Context, derived: Derived, reports: Reports | None = None) -> F
 
     derived_communes = {commune.code: commune for commune in derived.communes()}
     slot_cache: dict[str, list] = {}
-    marks: _Marks = {}
+    marks: dict[str, _Marks] = defaultdict(dict)  # per province: a mark judged with its day (see Context.day_in)
     for code, row in units.communes.items():
         province = provinces.get(row["province_code"])
         if province is None:
@@ -213,7 +214,7 @@ def compute(ctx: Context, derived: Derived, reports: Reports | None = None) -> F
             commune.teams.append(_team_record(
                 team, label, policy.min_team_size if policy else None, slots,
                 policy.deadline_day if policy else None, reports.sent.pop(team.team_id, {}),
-                reports.team_year.pop(team.team_id, {}), today, marks))
+                reports.team_year.pop(team.team_id, {}), ctx.day_in(province.code), marks[province.code]))
         # Taken out of the pass's tables as they are copied, so the copies reuse their memory (checked data:
         # a team id is one team, a commune code one commune).
         commune.by_period = {p: dict(v) for p, v in reports.commune_periods.pop(code, {}).items()}

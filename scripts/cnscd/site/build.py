@@ -21,6 +21,7 @@ from pathlib import Path
 
 import yaml
 
+from .. import datespan
 from ..derive import derive
 from ..figures import compute as compute_figures
 from ..history.log import read_history
@@ -257,7 +258,8 @@ def build_site(data_dir: Path, site_dir: Path, today: dt.date | None = None, bas
 
     # Unchanged data (same bytes, code and date as a run before) is not checked again; changed provinces are
     # checked in worker processes while this one loads the package.
-    loading = Loading(data_dir, today, keep=keep_loaded)  # report rows summed and let go as soon as loaded
+    # The day the pages judge what is due and late: watched, so a province's bundle knows the days it holds for.
+    loading = Loading(data_dir, datespan.Today(today), keep=keep_loaded)  # report rows summed, let go once loaded
     found = validate(data_dir, today, meanwhile=loading)
     ctx, taken = loading.context(), loading.taken
     problems = errors(found)
@@ -278,7 +280,6 @@ def build_site(data_dir: Path, site_dir: Path, today: dt.date | None = None, bas
         fill_settings(docs, base)
         # The find box's index in a process forked now: its entries (~70 MB nationally) never add to this one's peak.
         find_index = forks.start(lambda: write_find_index(docs, derived, ctx.units))
-        write_home(docs, derived, len(ctx.units.communes))
         write_guides(docs, guide_list)
         # Documents of the provinces to render only; the others' are in their reused pages' folders.
         rendering = derived if bundles is None else dataclasses.replace(derived, provinces=[
@@ -291,6 +292,7 @@ def build_site(data_dir: Path, site_dir: Path, today: dt.date | None = None, bas
         report.provinces, report.communes, report.render_workers = write_data_pages(
             docs, derived, ctx, base_url, dashboards.Boards(figures, history), poster_pdf, documents.links, spliced,
             bundles)
+        write_home(docs, derived, len(ctx.units.communes))  # after the provinces: it prints the day (see pages.py)
         find_index()
         report.state.update(ctx=ctx, derived=derived, figures=figures, history=history, documents=documents.links,
                             base=base, base_url=base_url, docs_source=docs_source, guides=guide_list,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .. import datespan
 from ..checks import Context
 from ..derive import CommuneFacts, Derived, ProvinceFacts
 from ..units import Units
@@ -110,17 +111,21 @@ def write_data_pages(docs: Path, derived: Derived, ctx: Context, base_url: str,
             restored[province.code] = found
         else:
             todo.append(province)
+    # What the build's day decided before the pages: derived facts, figures and documents, country-wide and for
+    # each province (Context.day_in); taken before any page narrows the country-wide day.
+    before = {province.code: ctx.province_span(province.code) for province in todo}
     rendered, workers = _render_provinces(todo, (docs, derived, others, base_url, boards, poster_pdf, documents))
     for province in derived.provinces:
         if province.code in restored:
             pages = restored[province.code]
         else:  # the page's HTML block is read from its Markdown when the page is written (a worker wrote it)
+            found_pages, span = rendered[province.code]
             pages = [shell.Page(path, title, description, image, source=str(docs / path / "index.md"))
-                     for path, title, description, image in rendered[province.code]]
+                     for path, title, description, image in found_pages]
             if bundles is not None:
                 bundles.rendered_province(province.code, render.province_path(province),
                                           [render.commune_path(province, commune) for commune in province.communes],
-                                          pages)
+                                          pages, before[province.code].meet(span))
         if spliced is not None:
             spliced.extend(pages)
     return len(derived.provinces), sum(len(province.communes) for province in derived.provinces), workers
@@ -138,21 +143,27 @@ PARALLEL_FROM = int(os.environ.get("CNSCD_RENDER_PARALLEL_FROM", "300"))
 _SHARED: tuple = ()  # set just before forking: workers read the build's objects from memory, unpickled
 
 
-def _render_some(codes: list[str]) -> dict[str, list[list[str]]]:
-    """Render the given provinces; return each one's commune pages as [path, title, description, image]."""
+_Rendered = dict[str, tuple[list[list[str]], datespan.Span]]
+
+
+def _render_some(codes: list[str]) -> _Rendered:
+    """Render the given provinces; return each one's commune pages as [path, title, description, image], and the
+    days on which what its pages did with the build's day gives the same answers (a worker's are lost otherwise)."""
     docs, derived, others, base_url, boards, poster_pdf, documents = _SHARED
-    found: dict[str, list[list[str]]] = {}
+    found: _Rendered = {}
     for province in derived.provinces:
         if province.code in codes:
             mine: list[shell.Page] = []
-            write_province_page(docs, derived, province, others.get(province.code, []), boards)
-            for commune in province.communes:
-                write_commune_page(docs, derived, province, commune, base_url, boards, poster_pdf, documents, mine)
-            found[province.code] = [[page.path, page.title, page.description, page.image] for page in mine]
+            with datespan.apart(derived.today) as seen:
+                write_province_page(docs, derived, province, others.get(province.code, []), boards)
+                for commune in province.communes:
+                    write_commune_page(docs, derived, province, commune, base_url, boards, poster_pdf, documents, mine)
+            found[province.code] = ([[page.path, page.title, page.description, page.image] for page in mine],
+                                    seen.span)
     return found
 
 
-def _render_provinces(todo: list[ProvinceFacts], shared: tuple) -> tuple[dict[str, list[list[str]]], int]:
+def _render_provinces(todo: list[ProvinceFacts], shared: tuple) -> tuple[_Rendered, int]:
     """In this process, or across forked workers, largest provinces first (as the documents are rendered)."""
     global _SHARED
     _SHARED = shared

@@ -29,6 +29,7 @@ from pathlib import Path
 import segno
 from lxml import html as lxml_html
 
+from .. import datespan
 from ..checks import Context
 from ..history.log import History
 from ..load import Row, parse_date
@@ -122,11 +123,25 @@ def default_cache() -> Path:
 
 def add_newest(newest: dict[str, str], rows: Iterable[Row], today: dt.date) -> None:
     """Team → the newest day (ISO) one of its reports was submitted, up to today; rows may come file by file."""
-    day = today.isoformat()
+    day, kept, later = datespan.unwatched(today).isoformat(), "", _LAST
     for row in rows:
         team_id, value = row.get("team_id", ""), row.get("submitted_on", "")
-        if day >= value > newest.get(team_id, ""):
+        if value > day:
+            later = min(later, value)
+        elif value > newest.get(team_id, ""):
             newest[team_id] = value
+            kept = max(kept, value)
+    _holds_between(today, kept, later)
+
+
+_LAST = "9999-12-31"  # no date in the data after today: the answer holds from now on
+
+
+def _holds_between(today: dt.date, kept: str, later: str) -> None:
+    """What was kept as «up to today» stays so from the newest date kept until the first date after today that
+    was left out (ISO dates; "" when none was kept): a watched day's span narrows to those days."""
+    datespan.within(today, dt.date.fromisoformat(kept) if kept else dt.date.min,
+                    dt.date.max if later == _LAST else dt.date.fromisoformat(later))
 
 
 def date_communes(history: History, ctx: Context, newest: dict[str, str] | None = None) -> None:
@@ -137,13 +152,17 @@ def date_communes(history: History, ctx: Context, newest: dict[str, str] | None 
     Dates after today (planned trainings) are not the data's date.
     """
     found: dict[str, str] = {}
-    today = ctx.today.isoformat()
+    today = datespan.unwatched(ctx.today).isoformat()
+    later: dict[str, str] = {}  # commune → its first date after today: until then, its date stays
 
     # Checked data holds ISO dates, which order as text: 1.1 million report rows are compared, not parsed.
     def note(code: str | None, *values: str) -> None:
         for value in values:
-            if code and len(value) == 10 and value <= today and value > found.get(code, ""):
-                found[code] = value
+            if code and len(value) == 10:
+                if value > today:
+                    later[code] = min(later.get(code, _LAST), value)
+                elif value > found.get(code, ""):
+                    found[code] = value
 
     decisions = ctx.dataset.index("decisions", "decision_id")
     team_commune = {team_id: ctx.current_commune(team) for team_id, team in ctx.teams.items()}
@@ -167,6 +186,14 @@ def date_communes(history: History, ctx: Context, newest: dict[str, str] | None 
     for row in ctx.dataset.rows("withdrawals"):
         for code in person_communes.get(row.get("person_id", ""), ()):
             note(code, row.get("requested_on", ""), row.get("applied_on", ""))
+    # Each province's pages hold as long as its communes' dates do (their poster's «Số liệu ngày»).
+    by_province: dict[str, tuple[str, str]] = {}
+    for code in found.keys() | later.keys():
+        province = ctx.units.communes.get(code, {}).get("province_code", "")
+        kept, first_later = by_province.get(province, ("", _LAST))
+        by_province[province] = (max(kept, found.get(code, "")), min(first_later, later.get(code, _LAST)))
+    for province, (kept, first_later) in by_province.items():
+        _holds_between(ctx.day_in(province) if province else ctx.today, kept, first_later)
     for code, value in found.items():
         day = parse_date(value)
         if day is not None:

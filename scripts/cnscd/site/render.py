@@ -63,12 +63,23 @@ def decision_vi(team: TeamFacts) -> str:
     return team.decision_number + (f", {date_vi(team.decision_signed_on)}" if team.decision_signed_on else "")
 
 
+def held_from(trainings: list, day: dt.date) -> list:
+    """Trainings held on `day` or later, compared as dates: a watched build day (datespan) notes each comparison,
+    where comparing its ISO text would tie the page to that one day."""
+    found = []
+    for training in trainings:
+        held = dt.date.fromisoformat(training.held_on) if training.held_on else None
+        if held is not None and held >= day:
+            found.append(training)
+    return found
+
+
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.PackageLoader("cnscd.site", "templates"), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(phone=display_phone, tel=tel_href, date_vi=date_vi, period_vi=periods.label_vi,
                        percent=percent_vi, number=number_vi, fold=fold,
-                       size_vi=size_vi, decision_vi=decision_vi)
+                       size_vi=size_vi, decision_vi=decision_vi, held_from=held_from)
     env.globals.update(ROLE_VI=ROLE_VI, KIND_VI=VILLAGE_KIND_VI, PILLAR_VI=PILLAR_VI, CADENCE_VI=CADENCE_VI,
                        MODE_VI=MODE_VI, REPORT_VI=REPORT_STATUS_VI, STATUS_VI=STATUS_VI, JUMP_LIST_FROM=JUMP_LIST_FROM)
     return env

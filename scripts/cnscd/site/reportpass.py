@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import package
+from .. import datespan, package
 from ..checks import Context
 from ..documents.report import Notes, add_notes
 from ..figures.rollup import Reports, add_reports, commune_of_team
@@ -43,7 +43,7 @@ def take(ctx: Context) -> Taken:
     """Every sum the build needs from the report files, read one at a time (the context's dataset left them out)."""
     root = Path(ctx.dataset.root)
     reports, newest, notes = Reports(), dict[str, str](), Notes()
-    teams, year = commune_of_team(ctx), ctx.today.year
+    teams, year = commune_of_team(ctx), datespan.year_of(ctx.today)
     for relpath in package.table_files(root, REPORTS):
         rows = read_csv(root / relpath, relpath)[1]
         add_reports(reports, rows, teams, year)

@@ -7,11 +7,13 @@ find-box shards, national downloads, guides) and the standalone group (pages of 
 old-commune redirects, keyed by what they show; link previews go with the national group). A group's key
 hashes the bytes of the data files it reads (the province's own files, the national tables and every
 province's withdrawals, since a withdrawal hides a person's number wherever they serve), git's
-history of it, the site code, the installed libraries' versions, the config, the build options and the
-day (what is due and late depends on it; not for the standalone group and the data package zips). A
-group whose key is in the cache is linked back from there instead of being rendered; when every group is,
-the package is not even loaded. A pull request that changes one province renders that province and the
-national group only.
+history of it, the site code, the installed libraries' versions, the config and the build options. What is
+due and late depends on the day too: the national group's key holds it, while a province's bundle keeps the
+days on which every comparison its pages made with the build's day gives the same answer (`datespan`), and is
+linked back on any of them, so the first build of a new day renders only the provinces whose deadlines,
+planned trainings or other dates it crossed. A group whose key is in the cache is linked back from there
+instead of being rendered; when every group is, the package is not even loaded. A pull request that changes
+one province renders that province and the national group only.
 """
 
 from __future__ import annotations
@@ -25,12 +27,12 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import filedigest
+from .. import datespan, filedigest
 from ..history.log import History
 from .workdir import link
 
 NATIONAL, STANDALONE = "ca-nuoc", "ngoai-trang"  # group names beside the province folders' ones
-_FORMAT = "1"  # bump when what a bundle holds changes
+_FORMAT = "2"  # bump when what a bundle holds changes
 _META = "meta.json"
 _CODE_SUFFIXES = {".py", ".html", ".css", ".js", ".yaml", ".yml", ".json", ".txt", ".svg", ".md"}
 
@@ -93,12 +95,13 @@ def make_keys(settings: str, today: str, common: str, country_wide: str, provinc
     `country_wide`: every withdrawals file's hash; `province_files`: province code → hash of its folder's files;
     `whole`: hash of every data file; `province_communes`: province code → its commune codes (for the history slice).
 
-    Province and national pages show what is due and late as of the build's day, so their keys hold it; the data
-    package zips and the standalone pages (communes without data, old communes) do not change with it."""
+    The national pages show what is due and late as of the build's day, so their key holds it; a province's bundle
+    keeps the days it holds for instead (`Bundles.has_province`); the data package zips and the standalone pages
+    (communes without data, old communes) do not change with it."""
     head = _hash(_FORMAT, code_digest(), settings)
     provinces, packages = {}, {}
     for code, files in province_files.items():
-        provinces[code] = _hash(head, today, common, country_wide, code, files,
+        provinces[code] = _hash(head, common, country_wide, code, files,
                                 history_slice(history, code, province_communes.get(code, set())))
         packages[code] = _hash(head, "package", common, country_wide, code, files)
     everything = _hash(head, today, whole, docs_digest, _history_digest(history))
@@ -162,8 +165,9 @@ class Store:
 class Bundles:
     """One build's keys over the store, and what it reused or rendered (the build report says which)."""
 
-    def __init__(self, store: Store, keys: Keys) -> None:
-        self.store, self.keys = store, keys
+    def __init__(self, store: Store, keys: Keys, today: object) -> None:
+        self.store, self.keys, self.today = store, keys, today
+        self._spans: dict[str, datespan.Span] = {}
         self.reused: list[str] = []
         self.rendered: list[str] = []
         self._pending: list[tuple[str, dict]] = []
@@ -177,8 +181,7 @@ class Bundles:
         if not self.store.has(NATIONAL, self.keys.national):
             return False
         standalone = self.store.meta(NATIONAL, self.keys.national).get("standalone", "")
-        return self.store.has(STANDALONE, standalone) and all(
-            self.store.has(self.group(code), key) for code, key in self.keys.provinces.items())
+        return self.store.has(STANDALONE, standalone) and all(self.has_province(code) for code in self.keys.provinces)
 
     def standalone_key(self, places: list[tuple[str, str, str, str]], with_data: set[str]) -> str:
         """The pages of communes without data and of old communes show only where each commune is, its name and
@@ -187,16 +190,21 @@ class Bundles:
                      json.dumps(sorted(with_data)))
 
     def has_province(self, code: str) -> bool:
+        """The province's bundle is in the store and was made on a day that gives the same pages as this build's."""
         key = self.keys.provinces.get(code)
-        return key is not None and self.store.has(self.group(code), key)
+        if key is None or not self.store.has(self.group(code), key):
+            return False
+        if code not in self._spans:
+            self._spans[code] = datespan.Span.from_json(self.store.meta(self.group(code), key)["span"])
+        return self._spans[code].holds(datespan.unwatched(self.today))  # type: ignore[arg-type]
 
     def restore_province(self, code: str, docs: Path, spliced: list | None) -> dict | None:
         """Link an unchanged province's files into the docs folder; its commune pages join `spliced`."""
         from .shell import Page
 
-        key = self.keys.provinces.get(code)
-        if key is None or not self.store.has(self.group(code), key):
+        if not self.has_province(code):
             return None
+        key = self.keys.provinces[code]
         meta = self.store.meta(self.group(code), key)
         self.store.restore(self.group(code), key, docs / meta["path"])
         if spliced is not None:
@@ -212,10 +220,10 @@ class Bundles:
                 f"{len(self.reused)} provinces reused, {len(self.rendered)} rendered, national pages "
                 f"{'reused' if national else 'rendered'}")
 
-    def rendered_province(self, code: str, path: str, communes: list[str], pages: list) -> None:
-        """Note a province rendered in this build; `save_rendered` keeps it once every file is written
-        (the feeds and other national writers also put files in province folders)."""
-        meta = {"path": path, "communes": communes,
+    def rendered_province(self, code: str, path: str, communes: list[str], pages: list, span: datespan.Span) -> None:
+        """Note a province rendered in this build and the days its pages hold for; `save_rendered` keeps it once
+        every file is written (the feeds and other national writers also put files in province folders)."""
+        meta = {"path": path, "communes": communes, "span": span.as_json(),
                 "pages": [[page.path, page.title, page.description, page.image] for page in pages]}
         self._pending.append((code, meta))
 
@@ -254,4 +262,4 @@ def plan(data_dir: Path, today: object, config_path: Path, docs_source: Path, op
                            for relpath in package.table_files(found.root, table))
     keys = make_keys(settings, str(today), found.common, _hash(country_wide), files, found.whole,
                      tree_digest(docs_source), history, communes)
-    return Bundles(Store(cache_dir().parent / "site"), keys), history
+    return Bundles(Store(cache_dir().parent / "site"), keys, today), history
