@@ -92,18 +92,15 @@ def test_a_commit_to_one_province_renders_that_province_only(repo: Path, tmp_pat
     assert _differences(tmp_path / "withdrawn", tmp_path / "full-tomorrow") == []
 
 
-def test_the_day_is_in_the_national_key_only() -> None:
-    """The national pages say what is late as of the build's day; a province's bundle keeps the days it holds for
-    instead (next test); data packages and old communes' pages do not depend on the day. A withdrawal anywhere
-    changes every province's pages and packages."""
+def test_no_key_holds_the_day_and_a_withdrawal_anywhere_changes_every_province() -> None:
+    """The bundles keep the days they hold for instead (next test). A withdrawal anywhere changes every province's
+    pages and packages, not what every group depends on."""
     given = {"settings": "s", "common": "national tables", "country_wide": "withdrawals", "province_files": {"04": "f"},
              "whole": "all", "docs_digest": "docs", "history": History(), "province_communes": {"04": {"01273"}}}
-    today, tomorrow = (reuse.make_keys(today=day, **given) for day in ("2026-11-22", "2026-11-23"))
-    assert today.national != tomorrow.national
-    assert today.provinces == tomorrow.provinces and today.packages == tomorrow.packages and today.base == tomorrow.base
-    withdrawn = reuse.make_keys(today="2026-11-22", **{**given, "country_wide": "another withdrawal"})
-    assert withdrawn.provinces != today.provinces and withdrawn.packages != today.packages
-    assert withdrawn.base == today.base
+    keys = reuse.make_keys(**given)
+    withdrawn = reuse.make_keys(**{**given, "country_wide": "another withdrawal"})
+    assert withdrawn.provinces != keys.provinces and withdrawn.packages != keys.packages
+    assert withdrawn.base == keys.base
 
 
 def _spans(cache: Path) -> dict[str, tuple[dt.date, dt.date]]:
@@ -120,12 +117,21 @@ def test_a_later_days_build_renders_only_the_provinces_whose_pages_that_day_chan
     """Province pages say which period is due and who is late as of the build's day. A bundle keeps the days on
     which every comparison made with that day for its province gives the same answer (datespan): on those days it
     is linked back; past them (its deadline passed, a training it plans was held, a new month) it is rendered
-    again. Either way the site is the one a full render of that day gives."""
+    again. The national pages hold while every province's figures do. Either way the site is the one a full
+    render of that day gives."""
     monkeypatch.setenv("CNSCD_CACHE_DIR", str(tmp_path / "cache"))
     assert "0 provinces reused, 34 rendered" in _build(repo, tmp_path / "today")
     spans = _spans(tmp_path / "cache")
     tomorrow = TODAY + dt.timedelta(days=1)
     assert len(spans) == 34 and all(first <= TODAY and tomorrow < after for first, after in spans.values())
+
+    # The next morning nothing is rendered, the package is not even loaded, and the home page says the new day.
+    assert "34 provinces reused, 0 rendered, national pages reused" in _build(repo, tmp_path / "tomorrow",
+                                                                              today=tomorrow)
+    home = (tmp_path / "tomorrow" / "index.html").read_text(encoding="utf-8")
+    assert "số liệu tính đến ngày 23/11/2026" in home and "cnscd-build-day" not in home
+    _build(repo, tmp_path / "tomorrow-full", "--no-reuse", today=tomorrow)
+    assert _differences(tmp_path / "tomorrow", tmp_path / "tomorrow-full") == []
 
     # The sample's reports are due on the 25th in Cao Bằng (04) and on the 20th in Ho Chi Minh City (79), whose
     # Phường Vũng Tàu plans a training on the 25th; most provinces have no reporting policy.

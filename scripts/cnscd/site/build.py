@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import html
 import os
 import shutil
@@ -30,9 +31,11 @@ from ..validate import validate
 from . import dashboards, downloads, forks, formdata, guides, posters, previews, pwa, render, reuse, shell, sitesize, standalone, workdir
 from .pages import (  # noqa: F401 - also used from here by `cnscd serve` and the tests
     ASSETS,
+    DAY_MARK,
     FIND_MARKER,
     HOME_MARKER,
     communes_without_data,
+    stamp_day,
     write_commune_page,
     write_data_pages,
     write_find_index,
@@ -252,7 +255,7 @@ def build_site(data_dir: Path, site_dir: Path, today: dt.date | None = None, bas
                 lap("reuse")
                 _finish(report, work, docs, docs_source, site_dir, base, base_url, config_path, engine, spliced,
                         lambda staging: _restore_standalone(bundles, standalone_key, staging, report), communes,
-                        print_posters, preview_cache, chromium, lap)
+                        print_posters, preview_cache, chromium, lap, today)
                 report.reuse = bundles.summary(national=True)
             return report
 
@@ -280,6 +283,7 @@ def build_site(data_dir: Path, site_dir: Path, today: dt.date | None = None, bas
         fill_settings(docs, base)
         # The find box's index in a process forked now: its entries (~70 MB nationally) never add to this one's peak.
         find_index = forks.start(lambda: write_find_index(docs, derived, ctx.units))
+        write_home(docs, derived, len(ctx.units.communes), DAY_MARK)  # the day goes in before the engine
         write_guides(docs, guide_list)
         # Documents of the provinces to render only; the others' are in their reused pages' folders.
         rendering = derived if bundles is None else dataclasses.replace(derived, provinces=[
@@ -292,7 +296,6 @@ def build_site(data_dir: Path, site_dir: Path, today: dt.date | None = None, bas
         report.provinces, report.communes, report.render_workers = write_data_pages(
             docs, derived, ctx, base_url, dashboards.Boards(figures, history), poster_pdf, documents.links, spliced,
             bundles)
-        write_home(docs, derived, len(ctx.units.communes))  # after the provinces: it prints the day (see pages.py)
         find_index()
         report.state.update(ctx=ctx, derived=derived, figures=figures, history=history, documents=documents.links,
                             base=base, base_url=base_url, docs_source=docs_source, guides=guide_list,
@@ -302,8 +305,9 @@ def build_site(data_dir: Path, site_dir: Path, today: dt.date | None = None, bas
         formdata.write_form_data(docs, ctx)
         report.guides = len(guide_list)
         # National list and the package as zips under 5 MB each, listed with their sizes on du-lieu-mo.
+        # Dated by the data's last change, not the build's day: the list is reused on every day it holds for.
         national = downloads.write_national(docs / "du-lieu", lambda: downloads.national_rows(derived),
-                                            {"today": today.isoformat()})
+                                            {"updated": history.updated.isoformat()} if history.updated else {})
         packs = downloads.publish_packages(ctx.dataset, docs / "du-lieu", derived,
                                            *((bundles.keys.packages, bundles.store.root / "goi-du-lieu") if bundles else ()))
         downloads.write_listing(docs / "du-lieu-mo.md", derived, national, packs)
@@ -319,9 +323,12 @@ def build_site(data_dir: Path, site_dir: Path, today: dt.date | None = None, bas
         if bundles is not None:
             bundles.save_rendered(docs)
             provinces = [[p.code, render.province_path(p)] for p in derived.provinces]
+            # The national pages show every province's figures: they hold on the days all of those do.
+            span = functools.reduce(datespan.Span.meet, map(ctx.province_span, ctx.units.provinces),
+                                    datespan.span_of(ctx.today))
             bundles.store.save(reuse.NATIONAL, bundles.keys.national, docs, {
                 "provinces": provinces, "pages": report.pages, "communes": report.communes, "guides": report.guides,
-                "standalone": standalone_key},
+                "standalone": standalone_key, "span": span.as_json()},
                 skip_top=frozenset(path.rstrip("/") for _code, path in provinces))
         lap("render")
 
@@ -336,7 +343,7 @@ def build_site(data_dir: Path, site_dir: Path, today: dt.date | None = None, bas
                                    {"communes": report.communes - len(communes), "redirects": report.redirects})
 
         _finish(report, work, docs, docs_source, site_dir, base, base_url, config_path, engine, spliced,
-                write_standalone, communes, print_posters, preview_cache, chromium, lap)
+                write_standalone, communes, print_posters, preview_cache, chromium, lap, today)
         report.reuse = bundles.summary(national=False) if bundles is not None else None
     return report
 
@@ -377,8 +384,9 @@ def _restore_standalone(bundles: reuse.Bundles, key: str, staging: Path, report:
 def _finish(report: BuildReport, work: Path, docs: Path, docs_source: Path, site_dir: Path, base: dict,
             base_url: str, config_path: Path, engine: str, spliced: list[shell.Page],
             write_standalone: Callable[[Path], None], communes: list[str], print_posters: bool,
-            preview_cache: Path | None, chromium: str | None, lap: Callable[[str], None]) -> None:
+            preview_cache: Path | None, chromium: str | None, lap: Callable[[str], None], today: dt.date) -> None:
     """The engine over the docs folder, then what is written beside its output, posters, and the size."""
+    stamp_day(docs, today)  # the home page's day: its bundle holds for many (pages.DAY_MARK)
     config_file = work / "mkdocs.yml"
     config_file.write_text(yaml.dump(engine_config(base, docs, site_dir, config_path.parent), Dumper=_Dumper,
                                      allow_unicode=True, sort_keys=False), encoding="utf-8")

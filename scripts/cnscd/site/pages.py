@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -25,14 +26,30 @@ def _write(path: Path, text: str) -> None:
 FIND_MARKER, HOME_MARKER = "<!-- cnscd:find -->", "<!-- cnscd:home -->"
 
 
-def write_home(docs: Path, derived: Derived, total_communes: int) -> None:
+# The home page says which day its figures are as of, yet the national pages are reused on every day their figures
+# hold for (reuse.py): the build writes this mark in their place, and `stamp_day` puts the day in before the engine.
+DAY_MARK = "@@cnscd-build-day@@"
+
+
+def write_home(docs: Path, derived: Derived, total_communes: int, day_text: str | None = None) -> None:
     """The hand-written home text with the search box and national figures put in at their markers."""
     source = docs / "index.md"
     text = source.read_text(encoding="utf-8") if source.is_file() else "# Tổ Công nghệ số cộng đồng\n"
-    for marker, fragment in zip((FIND_MARKER, HOME_MARKER), render.render_home(derived, total_communes), strict=True):
+    fragments = render.render_home(derived, total_communes, day_text)
+    for marker, fragment in zip((FIND_MARKER, HOME_MARKER), fragments, strict=True):
         block = "\n" + render.html_block(fragment) + "\n"
         text = text.replace(marker, block) if marker in text else text.rstrip() + "\n\n" + block
     _write(source, text)
+
+
+def stamp_day(docs: Path, today: dt.date) -> None:
+    """Put the build's day where the home page has `DAY_MARK`, in a new file: a linked bundle stays as it is."""
+    source = docs / "index.md"
+    text = source.read_text(encoding="utf-8") if source.is_file() else ""
+    if DAY_MARK in text:
+        partial = source.with_name(f"index.md.{os.getpid()}.part")
+        partial.write_text(text.replace(DAY_MARK, render.date_vi(today)), encoding="utf-8")
+        os.replace(partial, source)
 
 
 def communes_without_data(derived: Derived, units) -> dict[str, list[tuple[str, str]]]:

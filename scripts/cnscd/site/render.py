@@ -133,10 +133,13 @@ def redirect_path(old_code: str) -> str:
     return f"xa-cu/{old_code}/"
 
 
-def render_home(derived: Derived, total_communes: int) -> tuple[str, str]:
-    """The find-your-village box and the national figures, placed separately in the hand-written home page."""
+def render_home(derived: Derived, total_communes: int, day_text: str | None = None) -> tuple[str, str]:
+    """The find-your-village box and the national figures, placed separately in the hand-written home page.
+    `day_text`: the day the figures are as of, by default the derived facts' (the build puts a mark there and the
+    day in just before the engine runs: pages.DAY_MARK)."""
+    day_text = date_vi(derived.today) if day_text is None else day_text
     figures = ENV.get_template("home.html").render(d=derived, tally=derived.tally, total_communes=total_communes,
-                                                   province_path=province_path)
+                                                   province_path=province_path, day_text=day_text)
     return ENV.get_template("home_find.html").render(), figures
 
 

@@ -8,12 +8,14 @@ old-commune redirects, keyed by what they show; link previews go with the nation
 hashes the bytes of the data files it reads (the province's own files, the national tables and every
 province's withdrawals, since a withdrawal hides a person's number wherever they serve), git's
 history of it, the site code, the installed libraries' versions, the config and the build options. What is
-due and late depends on the day too: the national group's key holds it, while a province's bundle keeps the
-days on which every comparison its pages made with the build's day gives the same answer (`datespan`), and is
-linked back on any of them, so the first build of a new day renders only the provinces whose deadlines,
-planned trainings or other dates it crossed. A group whose key is in the cache is linked back from there
-instead of being rendered; when every group is, the package is not even loaded. A pull request that changes
-one province renders that province and the national group only.
+due and late depends on the day too, but no key holds it: a province's bundle keeps the days on which every
+comparison its pages made with the build's day gives the same answer (`datespan`), the national bundle the days
+all provinces' figures hold for, and each is linked back on any of them; the first build of a new day renders
+only the provinces whose deadlines, planned trainings or other dates it crossed (and then the national pages).
+The home page's «as of» day is put in after the bundle is linked (pages.DAY_MARK). A group whose key is in
+the cache (and whose days hold today) is linked back from there instead of being rendered; when every group
+is, the package is not even loaded. A pull request that changes one province renders that province and the
+national group only.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from ..history.log import History
 from .workdir import link
 
 NATIONAL, STANDALONE = "ca-nuoc", "ngoai-trang"  # group names beside the province folders' ones
-_FORMAT = "2"  # bump when what a bundle holds changes
+_FORMAT = "3"  # bump when what a bundle holds changes
 _META = "meta.json"
 _CODE_SUFFIXES = {".py", ".html", ".css", ".js", ".yaml", ".yml", ".json", ".txt", ".svg", ".md"}
 
@@ -89,22 +91,22 @@ class Keys:
     packages: dict[str, str] = field(default_factory=dict)  # province code → its data package zip's key (not the day)
 
 
-def make_keys(settings: str, today: str, common: str, country_wide: str, province_files: dict[str, str], whole: str,
+def make_keys(settings: str, common: str, country_wide: str, province_files: dict[str, str], whole: str,
               docs_digest: str, history: History, province_communes: dict[str, set[str]]) -> Keys:
-    """`settings`: config text and build options; `today`: the build's day; `common`: the national tables' hash;
+    """`settings`: config text and build options; `common`: the national tables' hash;
     `country_wide`: every withdrawals file's hash; `province_files`: province code → hash of its folder's files;
     `whole`: hash of every data file; `province_communes`: province code → its commune codes (for the history slice).
 
-    The national pages show what is due and late as of the build's day, so their key holds it; a province's bundle
-    keeps the days it holds for instead (`Bundles.has_province`); the data package zips and the standalone pages
-    (communes without data, old communes) do not change with it."""
+    No key holds the build's day: the province and national bundles keep the days they hold for instead
+    (`Bundles.has_province`, `Bundles.complete`); the data package zips and the standalone pages (communes
+    without data, old communes) do not change with it."""
     head = _hash(_FORMAT, code_digest(), settings)
     provinces, packages = {}, {}
     for code, files in province_files.items():
         provinces[code] = _hash(head, common, country_wide, code, files,
                                 history_slice(history, code, province_communes.get(code, set())))
         packages[code] = _hash(head, "package", common, country_wide, code, files)
-    everything = _hash(head, today, whole, docs_digest, _history_digest(history))
+    everything = _hash(head, whole, docs_digest, _history_digest(history))
     return Keys(provinces, _hash("national", everything), _hash(head, common), packages)
 
 
@@ -167,7 +169,7 @@ class Bundles:
 
     def __init__(self, store: Store, keys: Keys, today: object) -> None:
         self.store, self.keys, self.today = store, keys, today
-        self._spans: dict[str, datespan.Span] = {}
+        self._held: dict[str, bool] = {}
         self.reused: list[str] = []
         self.rendered: list[str] = []
         self._pending: list[tuple[str, dict]] = []
@@ -180,8 +182,14 @@ class Bundles:
         """Every group is in the store: the build needs nothing but links (and the engine)."""
         if not self.store.has(NATIONAL, self.keys.national):
             return False
-        standalone = self.store.meta(NATIONAL, self.keys.national).get("standalone", "")
-        return self.store.has(STANDALONE, standalone) and all(self.has_province(code) for code in self.keys.provinces)
+        meta = self.store.meta(NATIONAL, self.keys.national)
+        if not self._holds(meta):
+            return False
+        return self.store.has(STANDALONE, meta["standalone"]) and all(self.has_province(code) for code in self.keys.provinces)
+
+    def _holds(self, meta: dict) -> bool:
+        """The bundle was made on a day that gives the same answers as this build's (its span holds today)."""
+        return datespan.Span.from_json(meta["span"]).holds(datespan.unwatched(self.today))  # type: ignore[arg-type]
 
     def standalone_key(self, places: list[tuple[str, str, str, str]], with_data: set[str]) -> str:
         """The pages of communes without data and of old communes show only where each commune is, its name and
@@ -194,9 +202,9 @@ class Bundles:
         key = self.keys.provinces.get(code)
         if key is None or not self.store.has(self.group(code), key):
             return False
-        if code not in self._spans:
-            self._spans[code] = datespan.Span.from_json(self.store.meta(self.group(code), key)["span"])
-        return self._spans[code].holds(datespan.unwatched(self.today))  # type: ignore[arg-type]
+        if code not in self._held:
+            self._held[code] = self._holds(self.store.meta(self.group(code), key))
+        return self._held[code]
 
     def restore_province(self, code: str, docs: Path, spliced: list | None) -> dict | None:
         """Link an unchanged province's files into the docs folder; its commune pages join `spliced`."""
@@ -260,6 +268,6 @@ def plan(data_dir: Path, today: object, config_path: Path, docs_source: Path, op
 
     country_wide = "".join(f"{relpath}\0{found.digests[relpath]}\0" for table in COUNTRY_WIDE_TABLES
                            for relpath in package.table_files(found.root, table))
-    keys = make_keys(settings, str(today), found.common, _hash(country_wide), files, found.whole,
+    keys = make_keys(settings, found.common, _hash(country_wide), files, found.whole,
                      tree_digest(docs_source), history, communes)
     return Bundles(Store(cache_dir().parent / "site"), keys, today), history
