@@ -59,21 +59,50 @@ def _plain(day: dt.date) -> dt.date:
     return dt.date.fromordinal(dt.date.toordinal(day))
 
 
-class Today(dt.date):
-    """A date that notes how it was used in `span` (see the module's docstring)."""
+_MAX = dt.date.max.toordinal()
+_ordinal = dt.date.toordinal
 
-    span: Span = Span()  # never changed in place: narrowing makes a new one (the date type's own copies start here)
+
+def _day(ordinal: int | None) -> dt.date | None:
+    return None if ordinal is None else dt.date.fromordinal(ordinal)
+
+
+class Today(dt.date):
+    """A date that notes how it was used in `span` (see the module's docstring).
+
+    The span is kept as two day numbers (ordinals): a national build compares the day a few million times, and
+    each comparison must cost little more than a plain date's."""
+
+    __slots__ = ("_high", "_low", "_me")  # the day after the span's last (ordinal), its first day, this day
 
     def __new__(cls, day: dt.date | int, *rest: int) -> Today:
         """Today(date), or Today(year, month, day) as the date type's own arithmetic makes subclasses."""
         if isinstance(day, dt.date):
             day, rest = dt.date.year.__get__(day), (dt.date.month.__get__(day), dt.date.day.__get__(day))
         self = super().__new__(cls, day, *rest)
-        self.span = Span()
+        self._me, self._low, self._high = _ordinal(self), None, None
         return self
 
+    @property
+    def span(self) -> Span:
+        return Span(_day(self._low), _day(self._high))
+
+    @span.setter
+    def span(self, value: Span) -> None:
+        self._low = None if value.start is None else _ordinal(value.start)
+        self._high = None if value.end is None else _ordinal(value.end)
+
     def _pin(self) -> None:
-        self.span = self.span.meet(Span.only(_plain(self)))
+        self._narrow(self._me)
+        self._narrow(self._me + 1)
+
+    def _narrow(self, bound: int) -> None:
+        """Keep the span on the side of `bound` (an ordinal) that today is on."""
+        if self._me < bound:
+            if bound <= _MAX and (self._high is None or bound < self._high):
+                self._high = bound
+        elif self._low is None or bound > self._low:
+            self._low = bound
 
     def _compared(self, other: object, *offsets: int) -> None:
         """Narrow the span to the side today is on of each boundary `other` + offset days: 0 for < and >=, 1 for
@@ -81,10 +110,9 @@ class Today(dt.date):
         if not isinstance(other, dt.date) or isinstance(other, dt.datetime):
             self._pin()
             return
-        me, there = _plain(self), _plain(other)
-        for bound in (there if offset == 0 else _next(there) for offset in offsets):
-            if bound is not None:
-                self.span = self.span.meet(Span(None, bound) if me < bound else Span(bound, None))
+        there = _ordinal(other)
+        for offset in offsets:
+            self._narrow(there + offset)
 
     def __hash__(self) -> int:
         self._pin()
@@ -100,9 +128,13 @@ class Today(dt.date):
 
 def _comparing(name: str, *offsets: int) -> Any:
     base = getattr(dt.date, name)
+    single = offsets[0] if len(offsets) == 1 else None
 
     def method(self: Today, other: Any) -> Any:
-        self._compared(other, *offsets)
+        if single is not None and type(other) is dt.date:  # the common case, without the general path's calls
+            self._narrow(_ordinal(other) + single)
+        else:
+            self._compared(other, *offsets)
         return base(self, other)
 
     method.__name__ = name
