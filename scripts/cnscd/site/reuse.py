@@ -20,6 +20,7 @@ national group only.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 import importlib.metadata
@@ -167,7 +168,7 @@ class Store:
 class Bundles:
     """One build's keys over the store, and what it reused or rendered (the build report says which)."""
 
-    def __init__(self, store: Store, keys: Keys, today: object) -> None:
+    def __init__(self, store: Store, keys: Keys, today: dt.date) -> None:
         self.store, self.keys, self.today = store, keys, today
         self._held: dict[str, bool] = {}
         self.reused: list[str] = []
@@ -189,7 +190,7 @@ class Bundles:
 
     def _holds(self, meta: dict) -> bool:
         """The bundle was made on a day that gives the same answers as this build's (its span holds today)."""
-        return datespan.Span.from_json(meta["span"]).holds(datespan.unwatched(self.today))  # type: ignore[arg-type]
+        return datespan.Span.from_json(meta["span"]).holds(datespan.unwatched(self.today))
 
     def standalone_key(self, places: list[tuple[str, str, str, str]], with_data: set[str]) -> str:
         """The pages of communes without data and of old communes show only where each commune is, its name and
@@ -242,7 +243,7 @@ class Bundles:
         self._pending = []
 
 
-def plan(data_dir: Path, today: object, config_path: Path, docs_source: Path, options: str) -> tuple[Bundles, History]:
+def plan(data_dir: Path, today: dt.date, config_path: Path, docs_source: Path, options: str) -> tuple[Bundles, History]:
     """Every group's key, from the files' bytes and git's history alone (the units are read for the
     history; the rest of the package is not loaded). Returns the history too, so it is read once."""
     from ..history.log import read_history
