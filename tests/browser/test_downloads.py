@@ -1,5 +1,5 @@
 """Downloads on a 360×640 phone: the open-data page lists every zip with its size, a province page offers its
-list and its full package, a commune page its small CSV, and each link fetches a file that is there.
+list and its full package, a commune page its province's list, and each link fetches a file that is there.
 
 Screenshots go to $CNSCD_SHOTS (default: a temporary folder) for a person to look at.
 """
@@ -63,8 +63,12 @@ def test_province_and_commune_pages_link_their_downloads(page, site_server, shot
     assert team_list.bounding_box()["height"] >= 44
     page.screenshot(path=shots / "province-downloads.png")
     page.goto(site_server + "/" + COMMUNE)
-    csv_link = page.get_by_role("link", name="Tải danh sách tổ của Phường Vũng Tàu (CSV)")
-    assert _fetch(page, csv_link).decode("utf-8").startswith("\ufeffprovince_code,")
-    assert page.locator('a[href$=".json"][download]').count() == 0
-    csv_link.scroll_into_view_if_needed()
+    # No CSV of its own (mkdocs.yml extra.commune_files): the province's zip, with this commune's rows in it.
+    rows_link = page.get_by_role(
+        "link", name="Tải danh sách tổ của Thành phố Hồ Chí Minh, gồm Phường Vũng Tàu (CSV trong tệp nén ZIP)")
+    with zipfile.ZipFile(io.BytesIO(_fetch(page, rows_link))) as archive:
+        assert ",26506,Phường Vũng Tàu," in archive.read("to-cnscd-79.csv").decode("utf-8")
+    assert page.locator('a[href$=".json"][download], a[href$=".csv"][download], a[href$=".xlsx"]').count() == 0
+    rows_link.scroll_into_view_if_needed()
+    assert rows_link.bounding_box()["height"] >= 44
     page.screenshot(path=shots / "commune-downloads.png")

@@ -53,7 +53,7 @@ def test_manifest_and_worker_are_served_from_the_root(context, intake_site):
     scope = page.evaluate("navigator.serviceWorker.getRegistration().then(r => r.scope)")
     assert scope == intake_site.site + "/"
     # What a person opens is kept for later, but never a download (it could fill a cheap phone).
-    kept, download = "/bieu-mau/du-lieu/xa/26506.json", COMMUNE + "to-cnscd-26506.csv"
+    kept, download = "/bieu-mau/du-lieu/xa/26506.json", COMMUNE + "van-ban/du-thao-quyet-dinh-26506.docx"
     assert page.evaluate(f"Promise.all([fetch('{kept}'), fetch('{download}')]).then(r => r.every(x => x.ok))")
     for _ in range(100):
         if page.evaluate(f"caches.match('{kept}').then(Boolean)"):

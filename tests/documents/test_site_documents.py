@@ -11,6 +11,7 @@ from cnscd.derive import derive
 from cnscd.documents import decision
 from cnscd.documents.site import write_commune_documents
 from cnscd.load import load
+from cnscd.site.communefiles import ALL, REPORT_DOCX
 from cnscd.site.render import commune_path
 from tests.conftest import SAMPLE, TODAY, run_python
 from tests.datautil import edit, read
@@ -92,9 +93,26 @@ def test_a_new_template_version_renders_every_decision_again(first, tmp_path: Pa
 
 
 def test_the_built_site_offers_the_documents(built_site: Path) -> None:
+    """mkdocs.yml `extra.commune_files` offers the two Word documents (site/communefiles.py)."""
     folder = built_site / "51-quang-ngai" / "21040-xa-binh-son" / "van-ban"
-    assert sorted(p.name for p in folder.iterdir()) == [
-        "bao-cao-21040-2026-10.docx", "bao-cao-21040-2026-10.xlsx", "du-thao-quyet-dinh-21040.docx"]
+    assert sorted(p.name for p in folder.iterdir()) == ["bao-cao-21040-2026-10.docx", "du-thao-quyet-dinh-21040.docx"]
+
+
+def test_a_report_format_asked_for_later_is_rendered_then(tmp_path: Path) -> None:
+    """Only the kinds the site offers are rendered and cached; a format added later is made at the next build."""
+    ctx = Context(load(SAMPLE), TODAY)
+    derived = derive(ctx)
+    stats = write_commune_documents(ctx, derived, tmp_path / "one", tmp_path / "cache", kinds=frozenset({REPORT_DOCX}))
+    assert set(stats.links[COMMUNE]) == {"report_docx", "period_label"}
+    assert stats.written == stats.communes and not list((tmp_path / "cache").rglob("*.xlsx"))
+    again = write_commune_documents(ctx, derived, tmp_path / "two", tmp_path / "cache", kinds=ALL)
+    assert set(again.links[COMMUNE]) == {"decision", "report_docx", "report_xlsx", "period_label"}
+    assert (tmp_path / "two" / commune_path(*_place(derived)) / again.links[COMMUNE]["report_xlsx"]).is_file()
+    assert len(list((tmp_path / "cache").rglob("report-*.xlsx"))) == stats.communes
+
+
+def _place(derived):
+    return next((p, c) for p in derived.provinces for c in p.communes if c.code == COMMUNE)
 
 
 def test_documents_no_longer_offered_leave_the_cache(data_copy: Path, tmp_path: Path) -> None:

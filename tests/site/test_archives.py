@@ -46,9 +46,10 @@ def test_province_zip_holds_its_csv(built_site, derived):
     with zipfile.ZipFile(built_site / "79-ho-chi-minh" / "to-cnscd-79.zip") as archive:
         assert archive.namelist() == ["to-cnscd-79.csv"]  # the same rows as JSON: in the national zip only
         assert _csv_rows(archive.read("to-cnscd-79.csv")) == _expected(rows)
-    # JSON lives in the national zip only; the CSVs left unzipped are the communes' own (about 10 KB each).
+    # JSON lives in the national zip only; no CSV is left unzipped: mkdocs.yml offers no commune CSV (its rows are
+    # here; a site that offers it: tests/site/test_communefiles.py).
     assert not list(built_site.rglob("to-cnscd-*.json"))
-    assert {len(p.stem) for p in built_site.rglob("to-cnscd-*.csv")} == {len("to-cnscd-26506")}
+    assert not list(built_site.rglob("*.csv"))
 
 
 def test_downloads_are_formula_safe_inside_the_zip(tmp_path):
@@ -84,8 +85,9 @@ def test_two_builds_give_byte_identical_downloads_and_print_the_site_size(built_
     result = run_cli("build", "--data", str(SAMPLE), "--site-dir", str(tmp_path / "site"), "--today", TODAY.isoformat(),
                      check=True)
     second = tmp_path / "site"
+    # The province lists and packages (34 each) and the national CSV and JSON zips.
     names = sorted(p.relative_to(built_site).as_posix() for p in built_site.rglob("*") if p.suffix in {".zip", ".csv"})
-    assert len(names) > 80 and sorted(p.relative_to(second).as_posix()
+    assert len(names) == 34 + 34 + 2 and sorted(p.relative_to(second).as_posix()
                                        for p in second.rglob("*") if p.suffix in {".zip", ".csv"}) == names
     assert [n for n in names if (built_site / n).read_bytes() != (second / n).read_bytes()] == []
     with zipfile.ZipFile(second / "du-lieu" / downloads.NATIONAL_CSV) as archive:

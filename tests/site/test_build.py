@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from cnscd.site import build, render
+from cnscd.site import build, communefiles, render
 from tests.conftest import ROOT, SAMPLE, TODAY, run_cli
 from tests.datautil import edit
 from tests.site.conftest import commune, large_commune, province
@@ -19,21 +19,44 @@ COMMUNE = "79-ho-chi-minh/26506-phuong-vung-tau/"
 
 def test_commune_page_and_its_files(built_site):
     folder = built_site / COMMUNE
-    assert {"index.html", "qr.svg", "zalo.svg", "to-cnscd-26506.csv"} <= {p.name for p in folder.iterdir()}
-    assert not (folder / "to-cnscd-26506.json").exists()  # the JSON twin lives in the province zip only
+    assert {p.name for p in folder.iterdir()} == {"index.html", "qr.svg", "zalo.svg", "van-ban"}
     assert (folder / "qr.svg").read_text(encoding="utf-8").startswith("<?xml")
     html = (folder / "index.html").read_text(encoding="utf-8")
     assert '<span class="cnscd-kicker">Tổ Công nghệ số cộng đồng</span> Phường Vũng Tàu</h1>' in html
     assert 'href="tel:+84900000166"' in html
 
 
+def test_commune_page_links_its_rows_in_the_province_zip(built_site, derived):
+    """mkdocs.yml offers no CSV per commune (communefiles.py): the page links to its province's zip, which holds
+    exactly the rows the commune's own CSV would."""
+    import csv
+    import io
+    import zipfile
+
+    from cnscd.site import downloads
+
+    html = (built_site / COMMUNE / "index.html").read_text(encoding="utf-8")
+    assert re.findall(r'<a href="([^"]+\.(?:csv|zip))" download>([^<]+)</a>', html) == [
+        ("../to-cnscd-79.zip", "Tải danh sách tổ của Thành phố Hồ Chí Minh, gồm Phường Vũng Tàu (CSV trong tệp nén ZIP)")]
+    with zipfile.ZipFile(built_site / COMMUNE / "../to-cnscd-79.zip") as archive:
+        rows = list(csv.DictReader(io.StringIO(archive.read("to-cnscd-79.csv").decode("utf-8-sig"))))
+    own = list(csv.DictReader(io.StringIO(downloads.to_csv(list(downloads.commune_rows(
+        province(derived, "79"), commune(derived, "26506")))).lstrip("\ufeff"))))
+    assert own and [row for row in rows if row["commune_code"] == "26506"] == own
+    listing = (built_site / "du-lieu-mo" / "index.html").read_text(encoding="utf-8")
+    assert "trang của mỗi xã, phường dẫn tới danh sách của tỉnh mình" in listing and "mở ngay trên điện thoại" not in listing
+
+
 def test_commune_page_offers_its_documents_and_its_forms(built_site):
-    """The decision draft and latest report are downloadable from the page, and each form opens for this commune."""
+    """The decision draft and latest report (Word: mkdocs.yml offers no Excel copy) are downloadable from the page,
+    and each form opens for this commune."""
     folder = built_site / COMMUNE
     html = (folder / "index.html").read_text(encoding="utf-8")
     links = re.findall(r'href="(van-ban/[^"]+)"', html)
-    assert len(links) == 3 and {Path(link).suffix for link in links} == {".docx", ".xlsx"}
+    assert len(links) == 2 and {Path(link).suffix for link in links} == {".docx"}
+    assert sorted(p.name for p in (folder / "van-ban").iterdir()) == sorted(Path(link).name for link in links)
     assert all((folder / link).is_file() and (folder / link).stat().st_size > 1000 for link in links)
+    assert "(Excel)" not in html
     for form in ("to", "bao-cao", "go-so"):
         target = f"../../bieu-mau/{form}/?xa=26506"
         assert f'href="{target}"' in html
@@ -60,9 +83,11 @@ def test_large_communes_fit_60_kb_with_the_theme(built_site, sample_context, der
     built = (built_site / COMMUNE / "index.html").read_text(encoding="utf-8")
     figures = compute(sample_context, derived)
     boards = dashboards.Boards(figures, read_history(SAMPLE, sample_context.units))
+    files, _ = communefiles.from_config(build.read_config(ROOT / "mkdocs.yml"))
     documents = documents_site.write_commune_documents(sample_context, derived, tmp_path / "docs", tmp_path / "cache",
-                                                       figures=figures).links
-    board = {**boards.commune("79", "26506"), "documents": documents["26506"]}
+                                                       figures=figures, kinds=files).links
+    board = {**boards.commune("79", "26506"), "documents": documents["26506"],
+             "teams_csv": communefiles.TEAMS_CSV in files}
     fragment = render.html_block(render.render_commune(derived, p, c, url, board=board))
     assert fragment in built
     theme = len(built.encode()) - len(fragment.encode())

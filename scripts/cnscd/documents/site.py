@@ -1,4 +1,4 @@
-"""Site downloads: each commune's decision draft (DOCX) and latest report (DOCX, XLSX).
+"""Site downloads: each commune's decision draft (DOCX) and latest report (DOCX, XLSX), those the site offers.
 
 Rendering thousands of documents on every build is too slow at national scale, so each document is
 keyed by a hash of what it shows (the commune's roster or report figures) and its template version,
@@ -19,7 +19,7 @@ from pathlib import Path
 from ..checks import Context
 from ..derive import Derived
 from ..figures import Figures, compute
-from ..site import forks
+from ..site import communefiles, forks
 from ..site.render import commune_path
 from ..site.workdir import link  # a hard link, a copy across disks
 from . import decision, report, report_files
@@ -29,6 +29,7 @@ FOLDER = "van-ban"  # beside the commune page: links are relative to it
 CACHE_ENV = "CNSCD_DOCUMENT_CACHE"
 PARALLEL_FROM = 300  # below this many documents, starting workers costs more than it saves
 BATCH = 3000  # documents planned, rendered and placed together, whole provinces at a time
+REPORT_FORMATS = ((communefiles.REPORT_DOCX, ".docx"), (communefiles.REPORT_XLSX, ".xlsx"))
 
 
 def cache_for(data_dir: Path) -> Path:
@@ -74,7 +75,7 @@ class _Job:
 
     kind: str  # decision | report
     content: object  # a CommuneRoster or a report.Report
-    paths: dict[str, Path]  # suffix → final cache path
+    paths: dict[str, Path]  # suffix → final cache path (a report: the formats the site offers)
 
 
 def _render(job: _Job) -> None:
@@ -84,8 +85,9 @@ def _render(job: _Job) -> None:
     if job.kind == "decision":
         partial[".docx"].write_bytes(decision.decision_bytes(job.content))
     else:
-        partial[".docx"].write_bytes(report_files.docx_bytes(job.content))
-        partial[".xlsx"].write_bytes(report_files.xlsx_bytes(job.content))
+        for suffix, write in ((".docx", report_files.docx_bytes), (".xlsx", report_files.xlsx_bytes)):
+            if suffix in partial:
+                partial[suffix].write_bytes(write(job.content))
     for suffix, path in job.paths.items():
         os.replace(partial[suffix], path)
         for stale in path.parent.glob(f"{job.kind}-*{suffix}"):
@@ -117,10 +119,11 @@ def _prune(cache_dir: Path, used: set[Path]) -> None:
 
 def write_commune_documents(ctx: Context, derived: Derived, docs_dir: Path, cache_dir: Path,
                             figures: Figures | None = None, workers: int | None = None,
-                            prune: bool = True, notes: report.Notes | None = None) -> DocumentStats:
-    """Put every commune's documents in `<commune page>/van-ban/`; `stats.links` maps a commune code to the
-    URLs relative to its page: `decision`, and when the province has a period due `report_docx`,
-    `report_xlsx` and `period_label`. `workers` defaults to `forks.default_workers()`. `prune=False` when `derived`
+                            prune: bool = True, notes: report.Notes | None = None,
+                            kinds: frozenset[str] = communefiles.ALL) -> DocumentStats:
+    """Put every commune's documents of `kinds` (site/communefiles.py) in `<commune page>/van-ban/`; `stats.links`
+    maps a commune code to the URLs relative to its page: `decision`, and when the province has a period due
+    `report_docx`, `report_xlsx` and `period_label`. `workers` defaults to `forks.default_workers()`. `prune=False` when `derived`
     holds only some provinces (the others' pages are reused): their cached documents stay. `notes`: the reports'
     notes (`report.notes_index`), when the build took them before letting the report rows go."""
     started = time.perf_counter()
@@ -167,14 +170,15 @@ def write_commune_documents(ctx: Context, derived: Derived, docs_dir: Path, cach
             files = names(commune.code, period)
             links: dict[str, str] = {}
             roster = rosters.get(commune.code)  # let go with its batch
-            if roster is not None:
+            if roster is not None and communefiles.DECISION_DOCX in kinds:
                 job = plan("decision", roster, decision.TEMPLATE_VERSION, cache, (".docx",))
                 placements.append((job, ".docx", folder / files["decision"]))
                 links["decision"] = f"{FOLDER}/{files['decision']}"
-            if period:
+            offered = [(kind, suffix) for kind, suffix in REPORT_FORMATS if kind in kinds]
+            if period and offered:
                 content = report.build_report(ctx, figures, period, commune=commune.code, notes=notes)
-                job = plan("report", content, report.TEMPLATE_VERSION, cache, (".docx", ".xlsx"))
-                for kind, suffix in (("report_docx", ".docx"), ("report_xlsx", ".xlsx")):
+                job = plan("report", content, report.TEMPLATE_VERSION, cache, tuple(suffix for _kind, suffix in offered))
+                for kind, suffix in offered:
                     placements.append((job, suffix, folder / files[kind]))
                     links[kind] = f"{FOLDER}/{files[kind]}"
                 links["period_label"] = content.period_text

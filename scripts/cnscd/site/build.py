@@ -29,6 +29,8 @@ from ..history.log import read_history
 from ..model import Finding, errors
 from ..validate import validate
 from . import dashboards, downloads, forks, formdata, guides, posters, previews, pwa, render, reuse, shell, sitesize, standalone, workdir
+from .communefiles import TEAMS_CSV
+from .communefiles import from_config as commune_files
 from .pages import (  # noqa: F401 - also used from here by `cnscd serve` and the tests
     ASSETS,
     DAY_MARK,
@@ -226,6 +228,9 @@ def build_site(data_dir: Path, site_dir: Path, today: dt.date | None = None, bas
     data_dir, site_dir = Path(data_dir), Path(site_dir).resolve()
     config_path = Path(config_path).resolve() if config_path else find_config(data_dir)
     base = read_config(config_path)
+    files, wrong = commune_files(base, config_path.name)  # what each commune page offers beside itself
+    if wrong:
+        raise BuildRefused(wrong)
     docs_source = config_path.parent / base.get("docs_dir", "docs")
     base_url = (base_url or base.get("site_url") or "/").rstrip("/") + "/"
     poster_pdf = posters.PDF_NAME if print_posters else ""
@@ -290,16 +295,17 @@ def build_site(data_dir: Path, site_dir: Path, today: dt.date | None = None, bas
             province for province in derived.provinces if not bundles.has_province(province.code)])
         from ..documents import site as documents_site  # each commune's decision draft and report, cached
         documents = documents_site.write_commune_documents(ctx, rendering, docs, documents_site.cache_for(data_dir),
-                                                           figures=figures, prune=rendering is derived, notes=taken.notes)
+                                                           figures=figures, prune=rendering is derived, notes=taken.notes,
+                                                           kinds=files)
         report.seconds["documents"] = documents.seconds
         spliced: list[shell.Page] = []
         report.provinces, report.communes, report.render_workers = write_data_pages(
             docs, derived, ctx, base_url, dashboards.Boards(figures, history), poster_pdf, documents.links, spliced,
-            bundles)
+            bundles, files)
         find_index()
         report.state.update(ctx=ctx, derived=derived, figures=figures, history=history, documents=documents.links,
                             base=base, base_url=base_url, docs_source=docs_source, guides=guide_list,
-                            config_path=config_path, poster_pdf=poster_pdf)
+                            config_path=config_path, poster_pdf=poster_pdf, commune_files=files)
         dashboards.write_national(docs, figures, history.updated)
         dashboards.write_feeds(docs, derived, history, base_url)
         formdata.write_form_data(docs, ctx)
@@ -310,7 +316,7 @@ def build_site(data_dir: Path, site_dir: Path, today: dt.date | None = None, bas
                                             {"updated": history.updated.isoformat()} if history.updated else {})
         packs = downloads.publish_packages(ctx.dataset, docs / "du-lieu", derived,
                                            *((bundles.keys.packages, bundles.store.root / "goi-du-lieu") if bundles else ()))
-        downloads.write_listing(docs / "du-lieu-mo.md", derived, national, packs)
+        downloads.write_listing(docs / "du-lieu-mo.md", derived, national, packs, TEAMS_CSV in files)
         # Link previews are files like the downloads: beside the pages, in the national group.
         standalone.write_previews(docs, derived, ctx.units, preview_cache or previews.default_cache())
         _copy_assets(docs / ASSETS)

@@ -265,13 +265,15 @@ def publish_packages(dataset: Dataset, target: Path, derived: Derived, keys: dic
 LISTING_MARKER = "<!-- cnscd:tai-ve -->"
 
 
-def write_listing(page: Path, derived: Derived, national: dict[str, int], packages: dict[str, int]) -> None:
-    """Put the list of national and per-province downloads, with sizes, into the open-data page at its marker."""
+def write_listing(page: Path, derived: Derived, national: dict[str, int], packages: dict[str, int],
+                  commune_csv: bool = True) -> None:
+    """Put the list of national and per-province downloads, with sizes, into the open-data page at its marker;
+    `commune_csv`: whether commune pages offer their own CSV (site/communefiles.py)."""
     names = {f"{render.province_path(p).rstrip('/')}.zip": p.name for p in derived.provinces}
     html = render.ENV.get_template("data_downloads.html").render(
         root="../", sizes={**national, **packages},
         national=[(NATIONAL_CSV, "Danh sách tổ cả nước (CSV)"), (NATIONAL_JSON, "Danh sách tổ cả nước (JSON)")],
-        packages=[(name, names.get(name, name)) for name in sorted(packages)])
+        packages=[(name, names.get(name, name)) for name in sorted(packages)], commune_csv=commune_csv)
     block = "\n" + render.html_block(html) + "\n"
     text = page.read_text(encoding="utf-8") if page.is_file() else "# Dữ liệu mở\n"
     text = text.replace(LISTING_MARKER, block) if LISTING_MARKER in text else text.rstrip() + "\n\n" + block

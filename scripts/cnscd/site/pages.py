@@ -13,7 +13,7 @@ from .. import datespan
 from ..checks import Context
 from ..derive import CommuneFacts, Derived, ProvinceFacts
 from ..units import Units
-from . import dashboards, downloads, forks, guides, qrcodes, render, reuse, search, shell, standalone
+from . import communefiles, dashboards, downloads, forks, guides, qrcodes, render, reuse, search, shell, standalone
 
 ASSETS = "assets/cnscd"
 
@@ -79,16 +79,18 @@ def write_province_page(docs: Path, derived: Derived, province: ProvinceFacts, o
 
 def write_commune_page(docs: Path, derived: Derived, province: ProvinceFacts, commune: CommuneFacts, base_url: str,
                        boards: dashboards.Boards | None = None, poster_pdf: str = "",
-                       documents: dict[str, dict] | None = None, spliced: list[shell.Page] | None = None) -> list[str]:
+                       documents: dict[str, dict] | None = None, spliced: list[shell.Page] | None = None,
+                       files: frozenset[str] = communefiles.ALL) -> list[str]:
     """One commune's page(s), downloads and QR codes; returns the pages written (docs-relative).
-    With `spliced`, the first page is also listed there so it can be put into the theme's shell."""
+    With `spliced`, the first page is also listed there so it can be put into the theme's shell.
+    `files`: what the page offers beside itself (communefiles.py); its documents are in `documents`."""
     path = render.commune_path(province, commune)
     url = base_url + path
     folder = docs / path
     written = []
     # One page, or a first page and parts (chi-tiet-N/) for a commune with very many villages.
     board = {**(boards.commune(province.code, commune.code) or {} if boards else {}),
-             "documents": (documents or {}).get(commune.code)}
+             "documents": (documents or {}).get(commune.code), "teams_csv": communefiles.TEAMS_CSV in files}
     for part, fragment in render.render_commune_pages(derived, province, commune, url, board=board,
                                                       poster_pdf=poster_pdf).items():
         number = f" (phần {part.rstrip('/').rsplit('-', 1)[1]})" if part else ""
@@ -102,7 +104,8 @@ def write_commune_page(docs: Path, derived: Derived, province: ProvinceFacts, co
         if spliced is not None and not part:
             spliced.append(shell.Page(path, meta["title"], meta["description"], meta["image"],
                                       render.html_block(fragment)))
-    downloads.write_commune_csv(folder, f"to-cnscd-{commune.code}", list(downloads.commune_rows(province, commune)))
+    if communefiles.TEAMS_CSV in files:
+        downloads.write_commune_csv(folder, f"to-cnscd-{commune.code}", list(downloads.commune_rows(province, commune)))
     qrcodes.write(url, folder / "qr.svg")
     if render.zalo_team(commune):
         qrcodes.write(render.zalo_team(commune).zalo_url, folder / "zalo.svg")
@@ -113,7 +116,8 @@ def write_data_pages(docs: Path, derived: Derived, ctx: Context, base_url: str,
                      boards: dashboards.Boards | None = None, poster_pdf: str = "",
                      documents: dict[str, dict] | None = None,
                      spliced: list[shell.Page] | None = None,
-                     bundles: reuse.Bundles | None = None) -> tuple[int, int, int]:
+                     bundles: reuse.Bundles | None = None,
+                     files: frozenset[str] = communefiles.ALL) -> tuple[int, int, int]:
     """Province and commune pages, their downloads and QR codes (the find box's index: `write_find_index`). With
     `bundles`, a province whose inputs did not change is linked back from the cache, and one rendered is kept there.
     Provinces are rendered on every usable core when there are many communes to render.
@@ -131,7 +135,7 @@ def write_data_pages(docs: Path, derived: Derived, ctx: Context, base_url: str,
     # What the build's day decided before the pages: derived facts, figures and documents, country-wide and for
     # each province (Context.day_in); taken before any page narrows the country-wide day.
     before = {province.code: ctx.province_span(province.code) for province in todo}
-    rendered, workers = _render_provinces(todo, (docs, derived, others, base_url, boards, poster_pdf, documents))
+    rendered, workers = _render_provinces(todo, (docs, derived, others, base_url, boards, poster_pdf, documents, files))
     for province in derived.provinces:
         if province.code in restored:
             pages = restored[province.code]
@@ -166,7 +170,7 @@ _Rendered = dict[str, tuple[list[list[str]], datespan.Span]]
 def _render_some(codes: list[str]) -> _Rendered:
     """Render the given provinces; return each one's commune pages as [path, title, description, image], and the
     days on which what its pages did with the build's day gives the same answers (a worker's are lost otherwise)."""
-    docs, derived, others, base_url, boards, poster_pdf, documents = _SHARED
+    docs, derived, others, base_url, boards, poster_pdf, documents, files = _SHARED
     found: _Rendered = {}
     for province in derived.provinces:
         if province.code in codes:
@@ -174,7 +178,8 @@ def _render_some(codes: list[str]) -> _Rendered:
             with datespan.apart(derived.today) as seen:
                 write_province_page(docs, derived, province, others.get(province.code, []), boards)
                 for commune in province.communes:
-                    write_commune_page(docs, derived, province, commune, base_url, boards, poster_pdf, documents, mine)
+                    write_commune_page(docs, derived, province, commune, base_url, boards, poster_pdf, documents, mine,
+                                       files)
             found[province.code] = ([[page.path, page.title, page.description, page.image] for page in mine],
                                     seen.span)
     return found

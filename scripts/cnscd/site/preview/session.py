@@ -67,6 +67,7 @@ class Session:
         self.report, self.ctx, self.derived = report, state["ctx"], state["derived"]
         self.figures, self.history, self.documents = state["figures"], state["history"], state["documents"]
         self.base, self.base_url, self.poster_pdf = state["base"], state["base_url"], state["poster_pdf"]
+        self.commune_files = state["commune_files"]
         self.docs_source = Path(state["docs_source"]).resolve()
         self.guides = {guide.source: guide for guide in state["guides"]}
         self.boards = dashboards.Boards(self.figures, self.history)
@@ -238,7 +239,7 @@ class Session:
         written = [render.province_path(new) + "index.md"]
         for commune in changed:
             written += build.write_commune_page(self.docs, self.derived, new, commune, self.base_url, self.boards,
-                                                self.poster_pdf, self.documents)
+                                                self.poster_pdf, self.documents, files=self.commune_files)
         paths = [self.engine.render(page) for page in written]
         for page in written:  # the downloads and QR codes beside each page
             folder = self.docs / page.rsplit("/", 1)[0]
