@@ -52,8 +52,8 @@ def check_frictionless(dataset: Dataset) -> list[Finding]:
 LOCAL_RULES = frozenset({
     "cnscd.checks.check_text_cells", "cnscd.checks.check_leader_and_deputy", "cnscd.checks.check_team_size",
     "cnscd.checks.check_duplicate_members", "cnscd.checks.check_phones", "cnscd.checks.check_dates",
-    "cnscd.checks.check_reports", "cnscd.checks.check_unit_references", "cnscd.checks.check_abolished_units",
-    "cnscd.checks.check_village_commune", "cnscd.checks.check_partitions", "cnscd.checks.check_spelling_variants",
+    "cnscd.checks.check_reports", "cnscd.unitchecks.check_unit_references", "cnscd.unitchecks.check_abolished_units",
+    "cnscd.unitchecks.check_village_commune", "cnscd.unitchecks.check_partitions", "cnscd.unitchecks.check_spelling_variants",
     "cnscd.consent.check_consent_evidence", "cnscd.consent.check_withdrawals", "cnscd.contact.check_contact_in_text",
 })
 _FORMAT = "3"  # bump when what a cached result means changes
@@ -65,7 +65,8 @@ def rule_names() -> set[str]:
 
 
 # Where validation starts; the modules they import (followed through the source) are the code a result depends on.
-_VALIDATION_MODULES = ("validate", "scopes", "locality", "tablecheck", "checks", "consent", "contact", "load", "package")
+_VALIDATION_MODULES = ("validate", "scopes", "locality", "tablecheck", "checks", "unitchecks", "consent", "contact", "load",
+                       "package")
 
 
 def _source_closure(start: tuple[str, ...]) -> list[Path]:
