@@ -294,6 +294,21 @@ def test_percentages_do_not_wrap(phone, site_server):
         assert lines == 1, text
 
 
+def test_trainings_read_as_lines_on_a_phone(phone, site_server, shots):
+    """A training is one item, not a row of four columns: its topic keeps the phone's width (a table squeezed it to
+    a word a line, and the place off screen)."""
+    phone.goto(site_server + "/" + COMMUNE)
+    upcoming = phone.locator("#tap-huan-sap-toi + .cnscd-trainings li").first
+    upcoming.scroll_into_view_if_needed()
+    assert "25/11/2026" in upcoming.inner_text() and "Hội trường UBND Phường Vũng Tàu" in upcoming.inner_text()
+    assert upcoming.bounding_box()["width"] >= 300
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    topic = upcoming.evaluate("li => { const r = document.createRange(); r.setStart(li.firstChild, 0);"
+                              " r.setEnd(li.querySelector('br'), 0); return r.getClientRects().length; }")
+    assert topic <= 8, topic  # the topic and trainer over a few lines, not one word a line
+    phone.screenshot(path=shots / "commune-trainings.png")
+
+
 def test_jump_to_a_village_on_a_long_page(phone, site_server):
     phone.goto(site_server + "/" + COMMUNE)
     jump = phone.get_by_text("Chọn thôn, tổ dân phố")
