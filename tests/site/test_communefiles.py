@@ -25,6 +25,8 @@ def test_the_setting_names_the_kinds_and_defaults_to_all() -> None:
         "decision_docx, report_docx, report_xlsx, teams_csv"]
     _, findings = communefiles.from_config({"extra": {"commune_files": "report_docx"}})
     assert [finding.code for finding in findings] == ["commune-files-not-list"]
+    kinds, findings = communefiles.from_config({"extra": {"commune_files": [{"report_docx": True}, "teams_csv"]}})
+    assert kinds == {"teams_csv"} and [finding.code for finding in findings] == ["unknown-commune-file"]
 
 
 def _written(sample_context, derived, tmp_path: Path, files: frozenset[str]) -> tuple[Path, str]:

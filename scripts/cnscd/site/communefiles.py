@@ -29,8 +29,8 @@ def from_config(config: dict, file: str = "mkdocs.yml") -> tuple[frozenset[str],
         return ALL, [Finding(file, None, SETTING, "commune-files-not-list",
                              f"Phải là một danh sách, ví dụ [{DECISION_DOCX}, {REPORT_DOCX}], không phải «{value}»",
                              f"Must be a list, e.g. [{DECISION_DOCX}, {REPORT_DOCX}], not {value!r}")]
-    unknown = [item for item in value if item not in ALL]
+    known = [item for item in value if isinstance(item, str) and item in ALL]  # a YAML mapping is not hashable
     findings = [Finding(file, None, SETTING, "unknown-commune-file",
                         f"«{item}» không phải loại tệp của trang xã; dùng: {', '.join(KINDS)}",
-                        f"{item!r} is not a commune file kind; use: {', '.join(KINDS)}") for item in unknown]
-    return frozenset(item for item in value if item in ALL), findings
+                        f"{item!r} is not a commune file kind; use: {', '.join(KINDS)}") for item in value if item not in known]
+    return frozenset(known), findings
